@@ -1,0 +1,23 @@
+"""Small model helpers shared by every app."""
+
+from django.db import models
+from django.utils.translation import get_language
+
+
+class Named(models.Model):
+    """A record with a Persian and an English name; `name` follows the active language."""
+
+    name_fa = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "fa").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_fa

@@ -1,0 +1,45 @@
+"""The working calendar built from the database, cached per process until it changes."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from open137.deadlines.calendar import WorkingCalendar, deadlines
+from open137.deadlines.models import Holiday, WorkingDay
+
+_cache: dict[str, tuple[tuple[object, ...], WorkingCalendar]] = {}
+
+
+def working_calendar() -> WorkingCalendar:
+    """The city's calendar: office hours per weekday and the holiday table."""
+    stamp = (
+        tuple(WorkingDay.objects.values_list("weekday", "opens", "closes")),
+        tuple(Holiday.objects.aggregate(n=Count("id"), last=Max("date"), m=Max("id")).values()),
+    )
+    cached = _cache.get("calendar")
+    if cached and cached[0] == stamp:
+        return cached[1]
+    tz = ZoneInfo(settings.TIME_ZONE)
+    days = {d.weekday: d for d in WorkingDay.objects.all()}
+    if days:
+        hours: tuple[tuple[time, time] | None, ...] = tuple(
+            (days[w].opens, days[w].closes)  # type: ignore[misc]
+            if w in days and days[w].opens and days[w].closes else None
+            for w in range(7)
+        )
+        holidays = frozenset(Holiday.objects.values_list("date", flat=True))
+        calendar = WorkingCalendar(tz=tz, hours=hours, holidays=holidays)
+    else:
+        calendar = WorkingCalendar.iranian_week(
+            tz, holidays=Holiday.objects.values_list("date", flat=True))
+    _cache["calendar"] = (stamp, calendar)
+    return calendar
+
+
+def deadlines_for(start: datetime, *, respond_hours: int, resolve_days: int,
+                  urgent: bool) -> tuple[datetime, datetime]:
+    """(respond_by, resolve_by) for a request referred at `start`."""
+    return deadlines(start, respond_hours=respond_hours, resolve_days=resolve_days,
+                     urgent=urgent, calendar=working_calendar())

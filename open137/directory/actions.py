@@ -1,0 +1,145 @@
+"""Every write to the city configuration."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+from django.db.models import F
+
+from open137.directory.citypack import CityPack, read_pack
+from open137.directory.models import City, District, Kind, Subject, SubjectGroup, Unit
+
+
+@dataclass
+class LoadReport:
+    """What load_city changed, per model name: created, updated, deactivated, unchanged."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def add(self, model: type[models.Model], outcome: str) -> None:
+        name = model._meta.model_name or model.__name__
+        self.labels[name] = str(model._meta.verbose_name_plural)
+        self.counts.setdefault(name, Counter())[outcome] += 1
+
+    @property
+    def changed(self) -> bool:
+        return any(c["created"] or c["updated"] or c["deactivated"] for c in self.counts.values())
+
+
+def default_pack_path() -> Path:
+    """The pack named by CITY_PACK, or the one named in citypacks/default."""
+    name = settings.CITY_PACK or (settings.CITYPACKS_DIR / "default").read_text().strip()
+    path = Path(name)
+    return path if path.is_absolute() or path.exists() else settings.CITYPACKS_DIR / name
+
+
+def bump_config_version() -> None:
+    """Tell every process that districts, units or rules changed."""
+    City.objects.update(config_version=F("config_version") + 1)
+
+
+def load_city(path: Path | None = None, *, by: AbstractBaseUser | None = None) -> LoadReport:
+    """Load or update a city pack in one transaction; read and check it all first."""
+    pack = read_pack(path or default_pack_path())
+    with transaction.atomic():
+        report = _apply(pack)
+        if report.changed:
+            bump_config_version()
+    return report
+
+
+def _upsert(report: LoadReport, model: type[models.Model], key: dict[str, Any],
+            values: dict[str, Any]) -> Any:
+    obj = model._default_manager.filter(**key).first()
+    if obj is None:
+        report.add(model, "created")
+        return model._default_manager.create(**key, **values)
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+        report.add(model, "updated")
+    else:
+        report.add(model, "unchanged")
+    return obj
+
+
+def _deactivate(report: LoadReport, model: type[models.Model], keep: dict[str, Any],
+                **extra: Any) -> None:
+    stale = model._default_manager.filter(active=True, **extra).exclude(**keep)
+    for _obj in stale:
+        report.add(model, "deactivated")
+    stale.update(active=False)
+
+
+def _apply(pack: CityPack) -> LoadReport:
+    report = LoadReport()
+    c = pack.city
+    center = c.get("map_center") or _center(pack)
+    City.objects.exclude(code=c.get("code") or pack.path.name).delete()
+    _upsert(report, City, {"code": c.get("code") or pack.path.name}, {
+        "name_fa": str(c.get("fa") or pack.path.name), "name_en": str(c.get("en") or ""),
+        "jurisdiction_id": str(c.get("jurisdiction_id") or ""),
+        "timezone": str(c.get("timezone") or settings.TIME_ZONE),
+        "phone_area_code": str(c.get("phone_area_code") or ""),
+        "map_center": [float(v) for v in center], "map_zoom": int(c.get("map_zoom") or 12),
+    })
+    for e in pack.kinds:
+        _upsert(report, Kind, {"code": e.code},
+                {"name_fa": e.fa, "name_en": e.en, "position": e.position, "active": True})
+    _deactivate(report, Kind, {"code__in": [e.code for e in pack.kinds]})
+    groups = {}
+    for e in pack.groups:
+        groups[e.code] = _upsert(report, SubjectGroup, {"code": e.code}, {
+            "name_fa": e.fa, "name_en": e.en, "position": e.position, "active": True})
+    _deactivate(report, SubjectGroup, {"code__in": list(groups)})
+    for s in pack.subjects:
+        _upsert(report, Subject, {"code": s.code}, {
+            "name_fa": s.fa, "name_en": s.en, "group": groups.get(s.group or ""),
+            "handler": s.handler, "respond_hours": s.respond_hours,
+            "resolve_days": s.resolve_days, "urgent": s.urgent, "long_term": s.long_term,
+            "synonyms": "\n".join(s.synonyms), "attributes": list(s.attributes),
+            "position": s.position, "active": True,
+        })
+    _deactivate(report, Subject, {"code__in": [s.code for s in pack.subjects]})
+    unit_codes = []
+    for e in pack.organisations:
+        unit_codes.append(e.code)
+        _upsert(report, Unit, {"code": e.code}, {
+            "name_fa": e.fa, "name_en": e.en, "type": Unit.Type.ORGANISATION, "district": None,
+            "department": "", "is_triage": e.code == pack.triage_unit, "active": True})
+    for d in pack.districts:
+        district = _upsert(report, District, {"code": d.code}, {
+            "name_fa": d.fa, "name_en": d.en, "number": d.number, "area_hint": d.area_hint,
+            "geometry": d.geometry, "active": True})
+        unit_codes.append(d.code)
+        _upsert(report, Unit, {"code": d.code}, {
+            "name_fa": d.fa, "name_en": d.en, "type": Unit.Type.DISTRICT, "district": district,
+            "department": "", "is_triage": False, "active": True})
+        for dep in pack.departments:
+            code = f"{d.code}/{dep.code}"
+            unit_codes.append(code)
+            _upsert(report, Unit, {"code": code}, {
+                "name_fa": f"{dep.fa} ({d.fa})",
+                "name_en": f"{dep.en} ({d.en})" if dep.en and d.en else "",
+                "type": Unit.Type.DEPARTMENT, "district": district, "department": dep.code,
+                "is_triage": False, "active": True})
+    _deactivate(report, District, {"code__in": [d.code for d in pack.districts]})
+    _deactivate(report, Unit, {"code__in": unit_codes})
+    return report
+
+
+def _center(pack: CityPack) -> list[float]:
+    """The middle of the districts' bounding box, as [lat, long]."""
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    union = unary_union([shape(d.geometry) for d in pack.districts])
+    c = union.envelope.centroid
+    return [round(c.y, 5), round(c.x, 5)]

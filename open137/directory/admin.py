@@ -1,0 +1,79 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from open137.directory.actions import bump_config_version
+from open137.directory.models import (
+    City,
+    District,
+    Kind,
+    RoutingRule,
+    Staff,
+    Subject,
+    SubjectGroup,
+    Unit,
+)
+
+
+class RoutingConfigAdmin(admin.ModelAdmin):
+    """Changes here move the routing cache's version so every process sees them."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        bump_config_version()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        bump_config_version()
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fa", "name_en", "jurisdiction_id", "timezone"]
+
+
+@admin.register(Kind, SubjectGroup)
+class EntryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fa", "name_en", "position", "active"]
+    list_filter = ["active"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(RoutingConfigAdmin):
+    list_display = ["code", "name_fa", "group", "handler", "respond_hours", "resolve_days",
+                    "urgent", "long_term", "active"]
+    list_filter = ["active", "urgent", "long_term", "group"]
+    search_fields = ["code", "name_fa", "name_en", "synonyms"]
+    list_select_related = ["group"]
+
+
+@admin.register(District)
+class DistrictAdmin(RoutingConfigAdmin):
+    list_display = ["code", "number", "name_fa", "name_en", "area_hint", "active"]
+    list_filter = ["active"]
+
+
+@admin.register(Unit)
+class UnitAdmin(RoutingConfigAdmin):
+    list_display = ["code", "name_fa", "type", "district", "is_triage", "active"]
+    list_filter = ["type", "active", "is_triage"]
+    search_fields = ["code", "name_fa", "name_en"]
+    list_select_related = ["district"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(RoutingConfigAdmin):
+    list_display = ["subject", "district", "unit", "priority", "active", "note"]
+    list_filter = ["active", "subject", "district"]
+    autocomplete_fields = ["subject", "unit"]
+    list_select_related = ["subject", "district", "unit"]
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__code"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["user", "unit"]

@@ -1,0 +1,38 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from open137.deadlines.actions import seed_calendar
+from open137.directory.actions import default_pack_path, load_city
+from open137.directory.citypack import PackError, read_pack
+
+
+class Command(BaseCommand):
+    help = "Load or update a city pack (the default pack when no path is given)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", nargs="?", type=Path, help="A city pack folder.")
+
+    def handle(self, *args: Any, path: Path | None = None, **options: Any) -> None:
+        try:
+            report = load_city(path)
+        except PackError as e:
+            # Said in both languages: whoever runs this may read either.
+            lines = []
+            for lang in ("fa", "en"):
+                with translation.override(lang):
+                    try:
+                        read_pack(path or default_pack_path())
+                    except PackError as again:
+                        lines.append(str(again))
+            raise CommandError("\n".join(lines or [str(e)])) from e
+        added = seed_calendar()
+        for name, counts in sorted(report.counts.items()):
+            summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            self.stdout.write(f"{report.labels[name]}: {summary}")
+        if added:
+            self.stdout.write(f"holidays: created {added}")
+        self.stdout.write(self.style.SUCCESS("City pack loaded." if report.changed
+                                             else "City pack already up to date."))

@@ -1,0 +1,79 @@
+"""Shared reads of the city configuration, with a per-process routing cache."""
+
+import threading
+from dataclasses import dataclass
+
+from shapely.geometry import Point
+
+from open137.directory.models import City, District, RoutingRule, Subject, Unit
+from open137.routing.engine import Decision, Rule, choose_unit, parse_handler
+from open137.routing.geo import DistrictIndex, to_geometry
+
+
+@dataclass(frozen=True)
+class RoutingContext:
+    """Everything routing needs, built once per configuration version."""
+
+    version: int
+    index: DistrictIndex
+    units: frozenset[str]
+    triage_unit: str | None
+    rules: dict[int, tuple[Rule, ...]]  # subject id -> its rules
+
+
+_lock = threading.Lock()
+_cache: dict[str, RoutingContext] = {}
+
+
+def city() -> City | None:
+    return City.objects.first()
+
+
+def triage_unit() -> Unit:
+    """The unit whose queue holds what routing could not place."""
+    unit = Unit.objects.filter(is_triage=True, active=True).first()
+    if unit is None:
+        raise LookupError("No triage unit: load a city pack first (open137 load_city).")
+    return unit
+
+
+def routing_context() -> RoutingContext:
+    """The cached context, rebuilt when the configuration version has moved on."""
+    version = City.objects.values_list("config_version", flat=True).first() or 0
+    cached = _cache.get("ctx")
+    if cached is not None and cached.version == version:
+        return cached
+    with _lock:
+        districts = District.objects.filter(active=True).order_by("number", "code")
+        index = DistrictIndex((d.code, d.geometry) for d in districts)
+        units = frozenset(Unit.objects.filter(active=True).values_list("code", flat=True))
+        triage = Unit.objects.filter(is_triage=True, active=True).values_list("code", flat=True)
+        rules: dict[int, list[Rule]] = {}
+        for r in RoutingRule.objects.filter(active=True).select_related("district", "unit"):
+            rules.setdefault(r.subject_id, []).append(Rule(
+                unit_code=r.unit.code, priority=r.priority,
+                district_code=r.district.code if r.district else None,
+                area=to_geometry(r.area) if r.area else None,
+            ))
+        ctx = RoutingContext(version, index, units, triage.first(),
+                             {k: tuple(v) for k, v in rules.items()})
+        _cache["ctx"] = ctx
+        return ctx
+
+
+def locate_district(lat: float, lon: float) -> str | None:
+    """The code of the district that contains the point, or None."""
+    return routing_context().index.locate(lon, lat)
+
+
+def route(subject: Subject, *, lat: float | None, lon: float | None,
+          district_code: str | None = None) -> Decision:
+    """Where a request on this subject at this place goes (unit None: triage)."""
+    ctx = routing_context()
+    point = Point(lon, lat) if lat is not None and lon is not None else None
+    if point is not None:
+        district_code = ctx.index.locate(point.x, point.y)
+    return choose_unit(
+        handler=parse_handler(subject.handler), district_code=district_code, point=point,
+        rules=ctx.rules.get(subject.pk, ()), units=ctx.units, triage_unit=ctx.triage_unit,
+    )
