@@ -148,7 +148,7 @@ def _refer(case: Case, unit: Unit, *, by: User, at: datetime | None, note: str,
                                            urgent=case.subject.urgent)
     return transition(case, Step.REFER, by=by, at=at, unit=unit, note=note,
                       referred_at=at, respond_by=respond_by, resolve_by=resolve_by,
-                      responded_at=None, resolved_at=None, **fields)
+                      responded_at=None, resolved_at=None, overdue=False, **fields)
 
 
 @transaction.atomic
@@ -228,9 +228,11 @@ def close_case(case: Case, *, by: User, note: str = "", satisfied: bool | None =
                at: datetime | None = None) -> CaseEvent:
     """Close a finished request: the citizen accepted it, or the quiet period passed."""
     at = at or timezone.now()
-    data = {} if satisfied is None else {"satisfied": satisfied}
-    return transition(case, Step.CLOSE, by=by, at=at, note=normalize_text(note),
-                      closed_at=at, data=data)
+    if satisfied is None:
+        return transition(case, Step.CLOSE, by=by, at=at, note=normalize_text(note),
+                          closed_at=at)
+    return transition(case, Step.CLOSE, by=by, at=at, note=normalize_text(note), closed_at=at,
+                      satisfied=satisfied, satisfaction_at=at, data={"satisfied": satisfied})
 
 
 @transaction.atomic
@@ -242,7 +244,8 @@ def reopen_case(case: Case, *, by: User, note: str = "", at: datetime | None = N
                                            urgent=case.subject.urgent)
     return transition(case, Step.REOPEN, by=by, at=at, note=normalize_text(note),
                       respond_by=respond_by, resolve_by=resolve_by, resolved_at=None,
-                      responded_at=None, data={"satisfied": False})
+                      responded_at=None, overdue=False, satisfied=False, satisfaction_at=at,
+                      data={"satisfied": False})
 
 
 @transaction.atomic

@@ -76,6 +76,15 @@ class Case(models.Model):
     duplicate_of = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                      related_name="duplicates", verbose_name=_("duplicate of"))
     external_id = models.CharField(_("id in the source system"), max_length=100, blank=True)
+    # Answers to the subject's extra questions (Open311 attributes), by question code.
+    attributes = models.JSONField(_("extra answers"), default=dict, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                 blank=True, related_name="assigned_cases",
+                                 verbose_name=_("assigned to"))
+    # Set by the deadline watcher when a deadline passes; cleared by a new referral.
+    overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    satisfaction_at = models.DateTimeField(_("satisfaction answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request")
