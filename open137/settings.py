@@ -177,6 +177,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/home/"
+LOGOUT_REDIRECT_URL = "/"
 
 # The city pack loaded by `open137 load_city` without a path: a folder name under
 # citypacks/ or a path. Empty means the pack named in citypacks/default.

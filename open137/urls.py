@@ -9,6 +9,8 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("home/", web.staff_home, name="staff_home"),
     path("admin/", admin.site.urls),
 ]
 

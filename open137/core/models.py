@@ -21,3 +21,17 @@ class Named(models.Model):
         if (get_language() or "fa").startswith("en") and self.name_en:
             return self.name_en
         return self.name_fa
+
+
+class RateCounter(models.Model):
+    """Hits of one rate-limited key in one time window (see core.ratelimit)."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="one_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}: {self.count}"

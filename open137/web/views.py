@@ -2,10 +2,12 @@
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from open137.directory.models import Staff
 from open137.directory.queries import city
 
 
@@ -24,3 +26,24 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"city": city()})
+
+
+# Where each role starts its day; an interface that is not installed falls back to the admin.
+ROLE_HOMES = {
+    Staff.Role.OPERATOR: "/desk/",
+    Staff.Role.SUPERVISOR: "/desk/triage/",
+    Staff.Role.UNIT_STAFF: "/desk/inbox/",
+    Staff.Role.UNIT_MANAGER: "/desk/inbox/",
+    Staff.Role.INSPECTOR: "/oversight/",
+    Staff.Role.COUNCIL: "/oversight/",
+    Staff.Role.ADMIN: "/admin/",
+}
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """After sign-in: each role lands on its own page."""
+    staff = Staff.objects.filter(user_id=request.user.pk).first()
+    if staff is None:
+        return redirect("/admin/" if request.user.is_staff else "home")
+    return redirect(ROLE_HOMES.get(staff.role, "/"))

@@ -1,0 +1,55 @@
+"""Rate limits shared by every web process: a counter per key and time window in the database.
+
+A per-process cache would let each gunicorn worker count on its own; the table is shared,
+and one small upsert per limited request is cheap next to the request itself.
+"""
+
+import re
+import time
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from open137.core.models import RateCounter
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(text: str) -> tuple[int, int] | None:
+    """'120/m' -> (120, 60); '10/5m' -> (10, 300); '0' or '' -> None (no limit)."""
+    text = (text or "").strip()
+    if text in {"", "0"}:
+        return None
+    match = _RATE.match(text)
+    if not match:
+        raise ValueError(f"Malformed rate {text!r}: write it like 120/m, 10/s or 1000/h.")
+    count, multiple, unit = match.groups()
+    if int(count) == 0:
+        return None
+    return int(count), (int(multiple) if multiple else 1) * _SECONDS[unit]
+
+
+def hit(key: str, rate: str) -> tuple[bool, int]:
+    """Count one hit for `key`; (allowed, seconds until the window ends)."""
+    parsed = parse_rate(rate)
+    if parsed is None:
+        return True, 0
+    limit, period = parsed
+    now = int(time.time())
+    window = now - now % period
+    retry_after = window + period - now
+    with transaction.atomic():
+        updated = RateCounter.objects.filter(key=key, window=window).update(
+            count=F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=key, window=window, count=1)
+            except IntegrityError:  # another process created it first
+                RateCounter.objects.filter(key=key, window=window).update(
+                    count=F("count") + 1)
+        count = RateCounter.objects.get(key=key, window=window).count
+    if window % 10 == 0:
+        RateCounter.objects.filter(window__lt=window - period).delete()
+    return count <= limit, max(1, retry_after)
