@@ -123,6 +123,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "open137.urls"
+TEST_RUNNER = "open137.core.testrunner.Runner"
 WSGI_APPLICATION = "open137.wsgi.application"
 
 TEMPLATES = [
@@ -175,6 +176,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# A file missing from the manifest (tests, a forgotten collectstatic) is served unhashed
+# instead of failing the page.
+WHITENOISE_MANIFEST_STRICT = False
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/home/"

@@ -1,8 +1,8 @@
 """Pages that belong to no one interface: the health check and the home page."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # Where each role starts its day; an interface that is not installed falls back to the admin.
-ROLE_HOMES = {
+ROLE_HOMES: dict[str, str] = {
     Staff.Role.OPERATOR: "/desk/",
     Staff.Role.SUPERVISOR: "/desk/triage/",
     Staff.Role.UNIT_STAFF: "/desk/inbox/",
@@ -43,7 +43,7 @@ ROLE_HOMES = {
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     """After sign-in: each role lands on its own page."""
-    staff = Staff.objects.filter(user_id=request.user.pk).first()
+    staff = Staff.objects.filter(user__pk=request.user.pk or 0).first()
     if staff is None:
         return redirect("/admin/" if request.user.is_staff else "home")
     return redirect(ROLE_HOMES.get(staff.role, "/"))
