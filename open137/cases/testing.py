@@ -25,6 +25,23 @@ def inside(district: District) -> tuple[float, float]:
     return p.y, p.x
 
 
+def set_up_city(cls: Any) -> None:
+    """Load the default pack and create the named users on `cls` (a test class or case)."""
+    load_city()
+    cls.alice = make_user("alice", Staff.Role.OPERATOR)
+    cls.bob = make_user("bob", Staff.Role.SUPERVISOR)
+    cls.district = District.objects.order_by("number")[0]
+    cls.works_subject = Subject.objects.filter(handler__startswith="district:")[0]
+    cls.org_subject = Subject.objects.filter(handler__startswith="org:").exclude(
+        handler__endswith=Unit.objects.get(is_triage=True).code)[0]
+    dept = cls.works_subject.handler.split(":")[1]
+    cls.unit = Unit.objects.get(code=f"{cls.district.code}/{dept}")
+    cls.other_unit = Unit.objects.exclude(pk=cls.unit.pk).filter(type="organisation",
+                                                                 is_triage=False)[0]
+    cls.charlie = make_user("charlie", Staff.Role.UNIT_STAFF, cls.unit)
+    cls.dave = make_user("dave", Staff.Role.UNIT_STAFF, cls.other_unit)
+
+
 class CityTestCase(TestCase):
     """The default city pack and named users: alice operates, bob supervises, ..."""
 
@@ -40,19 +57,7 @@ class CityTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        load_city()
-        cls.alice = make_user("alice", Staff.Role.OPERATOR)
-        cls.bob = make_user("bob", Staff.Role.SUPERVISOR)
-        cls.district = District.objects.order_by("number")[0]
-        cls.works_subject = Subject.objects.filter(handler__startswith="district:")[0]
-        cls.org_subject = Subject.objects.filter(handler__startswith="org:").exclude(
-            handler__endswith=Unit.objects.get(is_triage=True).code)[0]
-        dept = cls.works_subject.handler.split(":")[1]
-        cls.unit = Unit.objects.get(code=f"{cls.district.code}/{dept}")
-        cls.other_unit = Unit.objects.exclude(pk=cls.unit.pk).filter(type="organisation",
-                                                                     is_triage=False)[0]
-        cls.charlie = make_user("charlie", Staff.Role.UNIT_STAFF, cls.unit)
-        cls.dave = make_user("dave", Staff.Role.UNIT_STAFF, cls.other_unit)
+        set_up_city(cls)
 
     def new_case(self, subject: Subject | None = None, **kwargs: Any) -> Case:
         lat, lon = inside(self.district)

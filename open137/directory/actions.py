@@ -1,5 +1,6 @@
 """Every write to the city configuration."""
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
-from django.db.models import F
 
 from open137.directory.citypack import CityPack, read_pack
 from open137.directory.models import City, District, Kind, Subject, SubjectGroup, Unit
@@ -40,7 +40,7 @@ def default_pack_path() -> Path:
 
 def bump_config_version() -> None:
     """Tell every process that districts, units or rules changed."""
-    City.objects.update(config_version=F("config_version") + 1)
+    City.objects.update(config_version=uuid.uuid4().hex)
 
 
 def load_city(path: Path | None = None, *, by: AbstractBaseUser | None = None) -> LoadReport:

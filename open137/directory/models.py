@@ -21,9 +21,10 @@ class City(Named):
     phone_area_code = models.CharField(_("phone area code"), max_length=4, blank=True)
     map_center = models.JSONField(_("map centre [lat, long]"), default=list, blank=True)
     map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=12)
-    # Bumped on every change to districts, units or rules, so that every process
-    # rebuilds its cached routing index on its next request.
-    config_version = models.PositiveIntegerField(default=0, editable=False)
+    # A new random stamp on every change to districts, units or rules, so that every
+    # process rebuilds its cached routing index on its next request (random rather than a
+    # counter: a rolled-back change must never be mistaken for a later one).
+    config_version = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("city")

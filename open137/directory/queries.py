@@ -14,7 +14,7 @@ from open137.routing.geo import DistrictIndex, to_geometry
 class RoutingContext:
     """Everything routing needs, built once per configuration version."""
 
-    version: int
+    version: str
     index: DistrictIndex
     units: frozenset[str]
     triage_unit: str | None
@@ -39,7 +39,7 @@ def triage_unit() -> Unit:
 
 def routing_context() -> RoutingContext:
     """The cached context, rebuilt when the configuration version has moved on."""
-    version = City.objects.values_list("config_version", flat=True).first() or 0
+    version = City.objects.values_list("config_version", flat=True).first() or ""
     cached = _cache.get("ctx")
     if cached is not None and cached.version == version:
         return cached
