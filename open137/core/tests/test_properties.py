@@ -14,9 +14,8 @@ from open137.deadlines.calendar import WorkingCalendar
 
 PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC = "٠١٢٣٤٥٦٧٨٩"
-persian_text = st.text(alphabet=st.sampled_from(
-    list("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكة ۀأإؤئ") + ["\u200c", " ", "\u064e", "\u0640"]
-    + list(PERSIAN) + list("0123456789abc")), max_size=60)
+ALPHABET = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكة ۀأإؤئ\u200c \u064e\u0640" + PERSIAN + "0129abc"
+persian_text = st.text(alphabet=st.sampled_from(list(ALPHABET)), max_size=60)
 
 
 class NormaliserProperties(SimpleTestCase):
