@@ -33,6 +33,11 @@ run: setup
 test: install
 	$(BIN)/open137 test open137 --parallel $(TEST_PARALLEL) --noinput
 
+# Measurements on this machine, written to docs/benchmarks.md (about 15 minutes; needs the
+# real data beside the repository and a local PostgreSQL, see bench/run.py).
+bench: install
+	$(BIN)/python bench/run.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy open137

@@ -4,6 +4,7 @@ Every variable is documented in the README. Defaults suit a developer's machine;
 sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -103,11 +104,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "open137.core",
     "open137.directory",
     "open137.deadlines",
+    "open137.notifications",
     "open137.cases",
+    "open137.intelligence",
+    "open137.oversight",
     "open137.web",
+    "open137.portal",
+    "open137.desk",
+    "open137.api",
+    "open137.open311",
+    "open137.imports",
+    "open137.smsgateway",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +134,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the outcome of every sign-in attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "open137.urls"
@@ -143,7 +159,44 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL", ""), DATA_DIR)}
+# A PostgreSQL read replica for dashboards and reports (docs/deploy.md); off when unset.
+# Only code wrapped in core.dbrouter.replica() reads there; tests use the primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL, DATA_DIR),
+                            "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["open137.core.dbrouter.ReplicaRouter"]
+
+# A cache shared by every web server: Redis when REDIS_URL is set and the `redis` package
+# is installed (it is not a default dependency: pip install redis); otherwise each process
+# keeps its own. Rate limits never depend on it: they count in the database.
+REDIS_URL = envstr("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL and importlib.util.find_spec("redis") is not None
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2 first; older hashes are upgraded on the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # Locks an account and address out after repeated failed sign-ins.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "open137.web.views.locked_out"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -189,6 +242,74 @@ LOGOUT_REDIRECT_URL = "/"
 CITYPACKS_DIR = BASE_DIR / "citypacks"
 CITY_PACK = envstr("CITY_PACK", "")
 
+# Map tiles (e.g. https://tiles.example.ir/{z}/{x}/{y}.png): empty draws only the
+# district outlines, so maps work on a closed network.
+MAP_TILE_URL = envstr("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
+# Oversight: requests drawn per unit and month for the inspectors' quality audit.
+AUDIT_SAMPLE_SIZE = envint("AUDIT_SAMPLE_SIZE", 5)
+# Largest photo accepted from a form, in bytes.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# Requests the public portal accepts per client address, like "20/h"; "0" turns it off.
+RATE_LIMIT_PORTAL = envstr("RATE_LIMIT_PORTAL", "20/h")
+
+# Notifications (docs/notifications.md). SMS go through SMS_BACKEND: "console" (print),
+# "file" (one JSON line per message, with `to` and `text`, appended to SMS_FILE_PATH) or
+# "http" (a gateway: SMS_HTTP_URL, called with GET, a form POST or a JSON POST that carries
+# the number in SMS_HTTP_TO_PARAM and the text in SMS_HTTP_TEXT_PARAM, plus the static
+# parameters in SMS_HTTP_PARAMS written like "sender=3000&apikey=..." and the headers in
+# SMS_HTTP_HEADERS written like "apikey: ...; Accept: application/json"; the number as
+# "local" 0912..., "international" 98912... or "e164" +98912...; SMS_HTTP_SUCCESS, when
+# set, is a regular expression the answer must contain for the SMS to count as sent).
+SMS_BACKEND = envstr("SMS_BACKEND", "console")
+SMS_FILE_PATH = envstr("SMS_FILE_PATH", str(DATA_DIR / "sms.jsonl"))
+SMS_HTTP_URL = envstr("SMS_HTTP_URL", "")
+SMS_HTTP_METHOD = envstr("SMS_HTTP_METHOD", "POST")
+SMS_HTTP_FORMAT = envstr("SMS_HTTP_FORMAT", "form")  # form or json, for POST
+SMS_HTTP_TO_PARAM = envstr("SMS_HTTP_TO_PARAM", "to")
+SMS_HTTP_TEXT_PARAM = envstr("SMS_HTTP_TEXT_PARAM", "text")
+SMS_HTTP_PARAMS = envstr("SMS_HTTP_PARAMS", "")
+SMS_HTTP_HEADERS = envstr("SMS_HTTP_HEADERS", "")
+SMS_HTTP_PHONE_FORMAT = envstr("SMS_HTTP_PHONE_FORMAT", "local")
+SMS_HTTP_SUCCESS = envstr("SMS_HTTP_SUCCESS", "")
+SMS_HTTP_TIMEOUT = envint("SMS_HTTP_TIMEOUT", 10)
+# Inbound SMS (POST /sms/inbound) must carry this secret; empty refuses every message.
+SMS_INBOUND_SECRET = envstr("SMS_INBOUND_SECRET", "")
+# Inbound SMS per phone number, like "30/m"; "0" turns the limit off.
+RATE_LIMIT_SMS_INBOUND = envstr("RATE_LIMIT_SMS_INBOUND", "30/m")
+# No non-urgent SMS in these local hours, like "22-7"; they wait for the end of the period.
+# Empty means none.
+SMS_QUIET_HOURS = envstr("SMS_QUIET_HOURS", "")
+# A message that carries a unit's note is shortened to fit this many SMS parts.
+SMS_MAX_PARTS = envint("SMS_MAX_PARTS", 3)
+# Days a citizen has to answer the satisfaction question; then the request is closed.
+SATISFACTION_WINDOW_DAYS = envint("SATISFACTION_WINDOW_DAYS", 7)
+# Email: Django's own settings. Without EMAIL_HOST, emails are printed by the worker.
+EMAIL_HOST = envstr("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+                       if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "137@localhost")
+# Webhooks: seconds to wait for the receiver, and hours to keep retrying a call.
+WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 10)
+WEBHOOK_RETRY_HOURS = envint("WEBHOOK_RETRY_HOURS", 48)
+# The worker (`open137 worker`): messages claimed at once, seconds a claim is held before
+# another worker may take it over, seconds to sleep when idle, seconds between checks for
+# due periodic jobs; retries wait WORKER_RETRY_BASE_SECONDS, doubling up to
+# WORKER_RETRY_MAX_SECONDS, for WORKER_RETRY_HOURS (SMS and email).
+WORKER_BATCH = envint("WORKER_BATCH", 50)
+WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", 300)
+WORKER_IDLE_SECONDS = envint("WORKER_IDLE_SECONDS", 5)
+WORKER_JOBS_SECONDS = envint("WORKER_JOBS_SECONDS", 30)
+WORKER_RETRY_BASE_SECONDS = envint("WORKER_RETRY_BASE_SECONDS", 30)
+WORKER_RETRY_MAX_SECONDS = envint("WORKER_RETRY_MAX_SECONDS", 3600)
+WORKER_RETRY_HOURS = envint("WORKER_RETRY_HOURS", 24)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -196,6 +317,65 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The staff JSON API (/api/v1/): tokens first, so that a request without credentials is
+# answered 401 with `WWW-Authenticate: Token`; JSON only (no browsable pages).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "open137.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "open137 staff API",
+    "DESCRIPTION": "Requests, unit work and reference data of the 137 centre. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["open137.api.schema.only_this_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "open137.cases.workflow.Status",
+        "PlanReasonEnum": "open137.cases.models.PlanReason",
+    },
+}
+# Subject suggestion, duplicates, mass incidents and surges (docs/intelligence.md).
+# A suggestion scoring at least CLASSIFIER_MIN_SCORE (0..1) may route a request with nobody
+# checking it (SMS intake); below it the request goes to triage. The worker retrains the
+# classifier at night once CLASSIFIER_RETRAIN_MIN_NEW newly confirmed requests exist.
+CLASSIFIER_MIN_SCORE = float(envstr("CLASSIFIER_MIN_SCORE", "0.6"))
+CLASSIFIER_RETRAIN_MIN_NEW = envint("CLASSIFIER_RETRAIN_MIN_NEW", 50)
+# Open requests on the same subject this near (metres) and this recent (days) are offered as
+# duplicates; a subject's tuning in the admin overrides both.
+DUPLICATE_RADIUS_M = envint("DUPLICATE_RADIUS_M", 150)
+DUPLICATE_WINDOW_DAYS = envint("DUPLICATE_WINDOW_DAYS", 14)
+# A surge: at least SURGE_MIN_COUNT requests on a subject in a district in the last
+# SURGE_WINDOW_HOURS (at most 24), and more than SURGE_FACTOR times the average of the same
+# hours over the previous SURGE_BASELINE_DAYS days.
+SURGE_FACTOR = float(envstr("SURGE_FACTOR", "3"))
+SURGE_MIN_COUNT = envint("SURGE_MIN_COUNT", 10)
+SURGE_WINDOW_HOURS = envint("SURGE_WINDOW_HOURS", 24)
+SURGE_BASELINE_DAYS = envint("SURGE_BASELINE_DAYS", 28)
+# Requests per client address to POST /api/v1/classify, like "120/m"; "0" turns it off.
+RATE_LIMIT_CLASSIFY = envstr("RATE_LIMIT_CLASSIFY", "120/m")
+# Open311 GeoReport v2 (/open311/v2/): POSTs per API key, like "120/m"; "0" turns it off.
+RATE_LIMIT_OPEN311_POST = envstr("RATE_LIMIT_OPEN311_POST", "120/m")
+# What the discovery document tells client developers (empty: a general sentence), and
+# whether this endpoint is "production" or "test".
+OPEN311_CONTACT = envstr("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = envstr("OPEN311_KEY_SERVICE", "")
+OPEN311_ENDPOINT_TYPE = envstr("OPEN311_ENDPOINT_TYPE", "production")
+# Proxies whose X-Forwarded-For names the real client (the same variable gunicorn reads).
+FORWARDED_ALLOW_IPS = [a.strip() for a in envstr("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")
+                       if a.strip()]
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True

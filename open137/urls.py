@@ -6,12 +6,18 @@ from django.urls import include, path
 from open137.web import views as web
 
 urlpatterns = [
-    path("", web.home, name="home"),
+    path("", include("open137.portal.urls")),
     path("healthz", web.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("home/", web.staff_home, name="staff_home"),
     path("admin/", admin.site.urls),
+    path("oversight/", include("open137.oversight.urls")),
+    path("transparency/", include("open137.oversight.public_urls")),
+    path("open311/v2/", include("open137.open311.urls")),
+    path("api/v1/", include("open137.api.urls")),
+    path("desk/", include("open137.desk.urls")),
+    path("sms/", include("open137.smsgateway.urls")),
 ]
 
 if settings.DEBUG:

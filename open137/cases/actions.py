@@ -1,22 +1,36 @@
 """Every write to a request. Views, the APIs, commands and tests all come through here."""
 
 import math
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from open137.cases.models import Case, CaseEvent, Channel, Follower, PlanReason, Priority
-from open137.cases.workflow import Status, Step, target
-from open137.core import tracking
-from open137.core.errors import InvalidInput
+from open137.cases import messages
+from open137.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Channel,
+    Follower,
+    PlanReason,
+    Priority,
+)
+from open137.cases.workflow import NOTE_STEPS, Status, Step, target
+from open137.core import bulk, tracking
+from open137.core.errors import DomainError, IllegalTransition, InvalidInput
 from open137.core.phones import normalize_phone
 from open137.core.text import normalize_text
-from open137.deadlines.queries import deadlines_for
-from open137.directory.models import District, Kind, Subject, Unit
+from open137.deadlines.calendar import deadlines
+from open137.deadlines.queries import deadlines_for, working_calendar
+from open137.directory.models import City, District, Kind, Subject, Unit
 from open137.directory.queries import route, triage_unit
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -47,6 +61,7 @@ def transition(case: Case, step: Step, *, by: User, at: datetime | None = None,
         from_status=from_status, to_status=to, from_unit=from_unit, to_unit=locked.unit,
         note=note, reason=reason, public=public, data=data or {},
     )
+    messages.on_event(locked, event)
     # The caller's object follows the saved row, so a chain of actions sees each step.
     for f in Case._meta.concrete_fields:
         setattr(case, f.attname, getattr(locked, f.attname))
@@ -120,9 +135,10 @@ def receive_case(
         except IntegrityError:  # two requests drew the same code at the same moment
             continue
     assert case is not None
-    CaseEvent.objects.create(case=case, step=Step.RECEIVE, at=at, actor=_actor(by),
-                             to_status=Status.RECEIVED, data={"channel": channel})
+    received = CaseEvent.objects.create(case=case, step=Step.RECEIVE, at=at, actor=_actor(by),
+                                        to_status=Status.RECEIVED, data={"channel": channel})
     route_case(case, by=None, at=at)
+    messages.on_received(case, received)
     return case
 
 
@@ -266,3 +282,359 @@ def link_duplicate(case: Case, *, original: Case, by: User,
         )
     return transition(case, Step.LINK_DUPLICATE, by=by, at=at, duplicate_of=original,
                       closed_at=at, data={"original": original.tracking_code})
+
+
+@transaction.atomic
+def answer_satisfaction(case: Case, *, satisfied: bool, by: User = None, note: str = "",
+                        at: datetime | None = None) -> CaseEvent:
+    """The citizen's answer to the result: satisfied closes it, not satisfied reopens it."""
+    at = at or timezone.now()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in {Status.RESOLVED, Status.REJECTED}:
+        raise IllegalTransition(_("Request %(code)s is not waiting for your answer.")
+                                % {"code": locked.tracking_code})
+    window = timedelta(days=settings.SATISFACTION_WINDOW_DAYS)
+    if locked.resolved_at is not None and at > locked.resolved_at + window:
+        raise DomainError(_("The %(days)s days to answer about request %(code)s have passed.")
+                          % {"days": settings.SATISFACTION_WINDOW_DAYS,
+                             "code": locked.tracking_code})
+    if satisfied:
+        return close_case(case, by=by, note=note, satisfied=True, at=at)
+    return reopen_case(case, by=by, note=note, at=at)
+
+
+# Statuses in which a unit's deadlines run; a plan has its own expected date instead.
+DEADLINES_RUN = frozenset({Status.REFERRED, Status.IN_PROGRESS, Status.REOPENED})
+
+
+def running_deadline(case: Case, deadline: str) -> datetime | None:
+    """The request's `respond` or `resolve` deadline while it is still running, else None."""
+    if case.status not in DEADLINES_RUN or case.unit_id is None:
+        return None
+    if deadline == "respond":
+        return case.respond_by if case.responded_at is None else None
+    return case.resolve_by
+
+
+@transaction.atomic
+def record_step(case: Case, step: Step, *, by: User, at: datetime | None = None,
+                note: str = "", data: dict[str, Any] | None = None, once: bool = False,
+                **fields: Any) -> CaseEvent | None:
+    """Append a step that changes no status; with `once`, only if no such step has `data`."""
+    if step not in NOTE_STEPS:
+        raise ValueError(f"{step} changes the status; it goes through transition().")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    data = data or {}
+    if once and CaseEvent.objects.filter(
+            case=locked, step=step, **{f"data__{k}": v for k, v in data.items()}).exists():
+        return None
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if fields:
+        locked.save(update_fields=[*fields, "updated_at"])
+    event = CaseEvent.objects.create(
+        case=locked, step=step, at=at or timezone.now(), actor=_actor(by),
+        from_status=locked.status, to_status=locked.status, from_unit=locked.unit,
+        to_unit=locked.unit, note=note, public=False, data=data,
+    )
+    messages.on_event(locked, event)
+    for name in fields:
+        setattr(case, name, getattr(locked, name))
+    return event
+
+
+@transaction.atomic
+def remind_case(case: Case, *, deadline: str, due: datetime,
+                at: datetime | None = None) -> CaseEvent | None:
+    """Remind the unit, once, that a deadline is near; None if done or no longer running."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if running_deadline(locked, deadline) != due:
+        return None
+    return record_step(case, Step.REMIND, by=None, at=at, once=True,
+                       data={"deadline": deadline, "due": due.isoformat()})
+
+
+@transaction.atomic
+def mark_overdue(case: Case, *, deadline: str, due: datetime,
+                 at: datetime | None = None) -> CaseEvent | None:
+    """Flag a request whose deadline passed, once per deadline; managers and supervisors hear."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if running_deadline(locked, deadline) != due:
+        return None
+    return record_step(case, Step.OVERDUE, by=None, at=at, once=True, overdue=True,
+                       data={"deadline": deadline, "due": due.isoformat()})
+
+
+@transaction.atomic
+def flag_plan_due(case: Case, *, at: datetime | None = None) -> CaseEvent | None:
+    """A plan's expected date has passed: flag it once; the citizen and the unit are told."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != Status.PLANNED or locked.planned_date is None:
+        return None
+    return record_step(case, Step.PLAN_DUE, by=None, at=at, once=True, overdue=True,
+                       data={"expected_date": locked.planned_date.isoformat()})
+
+
+@transaction.atomic
+def add_attachment(case: Case, *, file: File | None = None, url: str = "", by: User,
+                   event: CaseEvent | None = None) -> Attachment:
+    """Attach a photo (an uploaded file or an address) to a request or to one of its steps."""
+    url = (url or "").strip()
+    if (file is None) == (not url):
+        raise InvalidInput(_("Give either a file or an address for the photo."), field="file")
+    if event is not None and event.case_id != case.pk:
+        raise InvalidInput(_("The step belongs to another request."), field="event")
+    return Attachment.objects.create(
+        case=case, event=event, file=file or "", url=url, added_by=_actor(by),
+        content_type=(getattr(file, "content_type", "") or "")[:100] if file else "",
+    )
+
+
+@dataclass(frozen=True)
+class ImportedCase:
+    """A request from another system with its history, as import_cases takes it.
+
+    `result` is "", "resolved" or "rejected"; a closing time alone means resolved, and
+    `result_at` defaults to the closing time.
+    """
+
+    subject: Subject
+    created_at: datetime
+    channel: str = Channel.IMPORT
+    kind: Kind | None = None
+    description: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    district: District | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    language: str = "fa"
+    external_id: str = ""
+    accepted_at: datetime | None = None
+    result: str = ""
+    result_at: datetime | None = None
+    result_note: str = ""
+    closed_at: datetime | None = None
+
+
+@transaction.atomic
+def import_cases(rows: Sequence[ImportedCase], *, by: User) -> list[int | InvalidInput]:
+    """Record requests from another system with their history, in bulk, by the same rules."""
+    # The steps of receive_case, route_case, accept_case, resolve_case, reject_case and
+    # close_case, played on plain values and written with one bulk insert per table: one
+    # row at a time through the ORM is far too slow for a city's years of history.
+    # History is not news, so nobody is notified. Returns the new request's id for each
+    # row, or the error that kept it out.
+    history = _History(by)
+    outcomes: list[int | InvalidInput] = []
+    for row in rows:
+        try:
+            history.play(row)
+        except InvalidInput as e:
+            outcomes.append(e)
+        else:
+            outcomes.append(len(history.cases) - 1)
+    ids = history.save()
+    return [o if isinstance(o, InvalidInput) else ids[o] for o in outcomes]
+
+
+def _imported_steps(row: ImportedCase, now: datetime,
+                    clean: Any = normalize_text) -> list[tuple[Step, datetime, str]]:
+    """The steps after routing that an imported row's history asks for, checked."""
+    result = row.result or (Status.RESOLVED if row.closed_at else "")
+    if result not in {"", Status.RESOLVED, Status.REJECTED}:
+        raise InvalidInput(_("A result is either resolved or rejected."), field="result")
+    result_at = row.result_at or row.closed_at
+    steps: list[tuple[Step, datetime, str]] = []
+    if row.accepted_at:
+        steps.append((Step.ACCEPT, row.accepted_at, ""))
+    if result:
+        if result_at is None:
+            raise InvalidInput(_("A finished request needs the time it was finished."),
+                               field="closed_at")
+        note = clean(row.result_note)
+        if result == Status.RESOLVED:
+            if not note:  # the same rule as resolve_case
+                raise InvalidInput(_("Write what was done; the citizen will read it."),
+                                   field="note")
+            steps.append((Step.RESOLVE, result_at, note))
+        else:
+            if not note:  # the same rule as reject_case
+                raise InvalidInput(_("Say why the request cannot be done."), field="reason")
+            steps.append((Step.REJECT, result_at, note))
+    if row.closed_at:
+        steps.append((Step.CLOSE, row.closed_at, ""))
+    times = [row.created_at] + [at for _step, at, _note in steps]
+    if any(t.tzinfo is None or t.utcoffset() is None for t in times):
+        raise InvalidInput(_("Every time must carry its time zone."), field="created_at")
+    if times != sorted(times):
+        raise InvalidInput(_("The times are out of order: a request cannot be finished "
+                             "before it was received."), field="closed_at")
+    if times[-1] > now:
+        raise InvalidInput(_("A time in the request's history is in the future."),
+                           field="created_at")
+    return steps
+
+
+# Routing decisions for requests without a point, by (subject, handler, district), kept
+# while the city's configuration version stays the same: years of history repeat a few
+# thousand combinations, and asking route() once for each is enough.
+_decisions: dict[Any, Any] = {}
+
+
+class _History:
+    """Plays imported rows through the lifecycle on plain values, then saves them at once."""
+
+    def __init__(self, by: User) -> None:
+        actor = _actor(by)
+        self.actor_id = actor.pk if actor is not None else None
+        self.now = timezone.now()
+        kind = Kind.objects.filter(active=True).order_by("position").first()
+        if kind is None:
+            raise InvalidInput(_("Load a city pack first."), field="kind")
+        self.kind: Kind = kind
+        self.triage_id = triage_unit().pk
+        self.districts = dict(District.objects.values_list("code", "pk"))
+        self.units = dict(Unit.objects.values_list("code", "pk"))
+        self.calendar = working_calendar()
+        self.channels = frozenset(Channel.values)
+        version = City.objects.values_list("config_version", flat=True).first() or ""
+        if _decisions.get("version") != version:
+            _decisions.clear()
+            _decisions["version"] = version
+        self.decisions = _decisions
+        self.due: dict[tuple[datetime, int, int, bool], tuple[datetime, datetime]] = {}
+        self.case_base = {f.attname: f.get_default() for f in Case._meta.concrete_fields
+                          if not f.primary_key}
+        self.event_base = {f.attname: f.get_default() for f in CaseEvent._meta.concrete_fields
+                           if not f.primary_key}
+        self.cases: list[dict[str, Any]] = []
+        self.events: list[list[dict[str, Any]]] = []
+        self.texts: dict[str, str] = {}
+
+    def _clean(self, text: str) -> str:
+        """normalize_text, remembered: imported texts repeat (addresses, notes, types)."""
+        if not text:
+            return ""
+        clean = self.texts.get(text)
+        if clean is None:
+            clean = self.texts[text] = normalize_text(text)
+        return clean
+
+    def play(self, row: ImportedCase) -> None:
+        """Check one row and add its request and events, or raise InvalidInput."""
+        subject = row.subject
+        if not subject.active:
+            raise InvalidInput(_("This subject is no longer in use."), field="subject")
+        if row.channel not in self.channels:
+            raise InvalidInput(_("Unknown channel."), field="channel")
+        _check_point(row.lat, row.lon)
+        description = self._clean(row.description)
+        if len(description) > MAX_DESCRIPTION:
+            raise InvalidInput(_("The description may be at most %(n)s characters.")
+                               % {"n": MAX_DESCRIPTION}, field="description")
+        phone = normalize_phone(row.contact_phone) if row.contact_phone.strip() else ""
+        steps = _imported_steps(row, self.now, self._clean)
+        at = row.created_at
+        case = {
+            **self.case_base, "subject_id": subject.pk,
+            "kind_id": (row.kind or self.kind).pk, "channel": row.channel,
+            "description": description, "lat": row.lat, "lon": row.lon,
+            "address": self._clean(row.address),
+            "district_id": row.district.pk if row.district else None,
+            "contact_name": self._clean(row.contact_name), "contact_phone": phone,
+            "contact_email": row.contact_email.strip(), "language": row.language,
+            "created_at": at, "updated_at": self.now, "created_by_id": self.actor_id,
+            "external_id": row.external_id,
+            "priority": Priority.URGENT if subject.urgent else Priority.NORMAL,
+        }
+        events = [{**self.event_base, "step": Step.RECEIVE, "at": at, "actor_id": self.actor_id,
+                   "to_status": Status.RECEIVED, "data": {"channel": row.channel}}]
+        self._route(case, events, row)
+        for step, when, note in steps:
+            first: dict[str, Any] = {} if case["responded_at"] else {"responded_at": when}
+            if step is Step.ACCEPT:
+                if case["status"] == Status.TRIAGE:  # no unit took it, so none accepted it
+                    continue
+                self._step(case, events, step, when, **first)
+            elif step in {Step.RESOLVE, Step.REJECT}:
+                self._step(case, events, step, when, note=note, result_note=note,
+                           resolved_at=when, **first)
+            else:
+                self._step(case, events, step, when, closed_at=when)
+        self.cases.append(case)
+        self.events.append(events)
+
+    def _route(self, case: dict[str, Any], events: list[dict[str, Any]],
+               row: ImportedCase) -> None:
+        """route_case on plain values; the system routes, so no actor."""
+        subject, at = row.subject, row.created_at
+        code = row.district.code if row.district else None
+        if row.lat is None:  # without a point the answer depends on subject and district only
+            key = (subject.pk, subject.handler, code)
+            if key not in self.decisions:
+                self.decisions[key] = route(subject, lat=None, lon=None, district_code=code)
+            decision = self.decisions[key]
+        else:
+            decision = route(subject, lat=row.lat, lon=row.lon, district_code=code)
+        district_id = self.districts[decision.district_code] if decision.district_code else None
+        data = {"reason": str(decision.reason)}
+        if decision.unit_code is None:
+            self._step(case, events, Step.TRIAGE, at, actor_id=None, unit_id=self.triage_id,
+                       public=False, data=data, district_id=district_id)
+            return
+        key_due = (at, subject.respond_hours, subject.resolve_days, subject.urgent)
+        if key_due not in self.due:
+            self.due[key_due] = deadlines(at, respond_hours=subject.respond_hours,
+                                          resolve_days=subject.resolve_days,
+                                          urgent=subject.urgent, calendar=self.calendar)
+        respond_by, resolve_by = self.due[key_due]
+        self._step(case, events, Step.REFER, at, actor_id=None,
+                   unit_id=self.units[decision.unit_code], data=data, district_id=district_id,
+                   referred_at=at, respond_by=respond_by, resolve_by=resolve_by,
+                   responded_at=None, resolved_at=None, overdue=False)
+
+    def _step(self, case: dict[str, Any], events: list[dict[str, Any]], step: Step,
+              at: datetime, *, actor_id: Any = _UNCHANGED, unit_id: Any = _UNCHANGED,
+              note: str = "", public: bool = True, data: dict[str, Any] | None = None,
+              **fields: Any) -> None:
+        """`transition` on plain values: check the table, change the row, append the event."""
+        to = target(step, case["status"])
+        event = {**self.event_base, "step": step, "at": at,
+                 "actor_id": self.actor_id if actor_id is _UNCHANGED else actor_id,
+                 "from_status": case["status"], "to_status": to,
+                 "from_unit_id": case["unit_id"], "note": note, "public": public,
+                 "data": data or {}}
+        case["status"] = to
+        if unit_id is not _UNCHANGED:
+            case["unit_id"] = unit_id
+        case.update(fields)
+        event["to_unit_id"] = case["unit_id"]
+        events.append(event)
+
+    def save(self) -> list[int]:
+        """Insert the requests, then their events; the new ids in the order played."""
+        if not self.cases:
+            return []
+        ids = bulk.reserve_ids(Case, len(self.cases))
+        for case, pk, code in zip(self.cases, ids, _free_tracking_codes(len(self.cases)),
+                                  strict=True):
+            case["id"], case["tracking_code"] = pk, code
+        bulk.insert_rows(Case, self.cases)
+        bulk.insert_rows(CaseEvent, [{**event, "case_id": pk}
+                                     for pk, events in zip(ids, self.events, strict=True)
+                                     for event in events])
+        return ids
+
+
+def _free_tracking_codes(count: int) -> list[str]:
+    """`count` new tracking codes that no request has yet."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = list({tracking.new_code() for _i in range(count - len(codes))} - codes)
+        taken = {code for (code,) in bulk.select_in(Case, "tracking_code", fresh,
+                                                     select=["tracking_code"])}
+        codes.update(c for c in fresh if c not in taken)
+    return list(codes)

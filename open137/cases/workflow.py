@@ -37,6 +37,10 @@ class Step(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     LINK_DUPLICATE = "link_duplicate"
+    # Steps that change no status (NOTE_STEPS below).
+    REMIND = "remind"
+    OVERDUE = "overdue"
+    PLAN_DUE = "plan_due"
 
 
 S = Status
@@ -61,6 +65,12 @@ TRANSITIONS: dict[Step, tuple[frozenset[Status], Status]] = {
 
 FINISHED = frozenset({S.RESOLVED, S.REJECTED, S.CLOSED})
 
+# Steps that record something about a request and leave its status as it is: the deadline
+# watcher's reminder, its overdue flag, and a plan whose expected date has passed. They are
+# written by `record_step` in actions.py, never by `transition`, and are not in TRANSITIONS,
+# so no status change can hide behind them.
+NOTE_STEPS = frozenset({Step.REMIND, Step.OVERDUE, Step.PLAN_DUE})
+
 STEP_NAMES = {
     Step.RECEIVE: _("receive"),
     Step.TRIAGE: _("send to triage"),
@@ -73,6 +83,9 @@ STEP_NAMES = {
     Step.CLOSE: _("close"),
     Step.REOPEN: _("reopen"),
     Step.LINK_DUPLICATE: _("link as a duplicate"),
+    Step.REMIND: _("remind of the deadline"),
+    Step.OVERDUE: _("mark overdue"),
+    Step.PLAN_DUE: _("expected date passed"),
 }
 
 

@@ -2,8 +2,13 @@
 
 from typing import Any
 
+import hypothesis
 from django.conf import settings
 from django.test.runner import DiscoverRunner
+
+# Property tests must not fail because a loaded machine ran one example slowly.
+hypothesis.settings.register_profile("open137", deadline=None, max_examples=100)
+hypothesis.settings.load_profile("open137")
 
 
 class Runner(DiscoverRunner):
@@ -16,3 +21,8 @@ class Runner(DiscoverRunner):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         settings.WHITENOISE_USE_FINDERS = True
+        # Password hashing is deliberately slow; tests create many users.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # The test client's login() passes no request, which the lockout backend needs;
+        # the lockout has its own tests with it switched on.
+        settings.AXES_ENABLED = False

@@ -143,6 +143,23 @@ def _load_yaml(path: Path) -> Any:
         raise PackError(path.name, "", "", _("The file cannot be read as UTF-8 text.")) from e
 
 
+def _rejoin_commas(item: dict[str, Any]) -> dict[str, Any]:
+    """Undo YAML's split of an unquoted name at a comma inside {...}.
+
+    `{code: x, en: Parks, Landscape and Green}` reads as en="Parks" plus a key
+    "Landscape and Green" with no value; such keys are glued back onto the name before them.
+    """
+    fixed: dict[str, Any] = {}
+    last_text: str | None = None
+    for key, value in item.items():
+        if value is None and isinstance(key, str) and " " in key.strip() and last_text:
+            fixed[last_text] = f"{fixed[last_text]}, {key.strip()}"
+            continue
+        fixed[key] = value
+        last_text = key if key in {"fa", "en"} and isinstance(value, str) else None
+    return fixed
+
+
 def _text(item: dict[str, Any], key: str, file: str, entry: str, *, required: bool = True) -> str:
     value = item.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -175,6 +192,7 @@ def _entries(data: dict[str, Any], key: str, file: str, *, required: bool) -> li
         if not isinstance(item, dict):
             raise PackError(file, entry, "", _(
                 "Each entry must be a mapping with code, fa and en."))
+        item = _rejoin_commas(item)
         code = _code(item, file, entry)
         entry = f"{key}[{i}] ({code})"
         if code in seen:
@@ -212,6 +230,7 @@ def _subjects(data: dict[str, Any], file: str, pack: CityPack) -> list[SubjectSp
         entry = f"categories[{i}]"
         if not isinstance(item, dict):
             raise PackError(file, entry, "", _("Each entry must be a mapping."))
+        item = _rejoin_commas(item)
         code = _code(item, file, entry)
         entry = f"categories[{i}] ({code})"
         if code in seen:

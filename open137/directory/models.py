@@ -58,7 +58,7 @@ class SubjectGroup(Named):
 class Subject(Named):
     """A subject of requests (the Open311 service) with its handler and targets."""
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=100, unique=True)
     group = models.ForeignKey(
         SubjectGroup, models.PROTECT, null=True, blank=True, related_name="subjects",
         verbose_name=_("group"),

@@ -1,5 +1,6 @@
-"""Pages that belong to no one interface: the health check and the home page."""
+"""Pages that belong to no one interface: the health check and the staff landing page."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from open137.directory.models import Staff
-from open137.directory.queries import city
 
 
 @never_cache
@@ -22,10 +22,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"city": city()})
 
 
 # Where each role starts its day; an interface that is not installed falls back to the admin.
@@ -47,3 +43,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     if staff is None:
         return redirect("/admin/" if request.user.is_staff else "home")
     return redirect(ROLE_HOMES.get(staff.role, "/"))
+
+
+def locked_out(request: HttpRequest, credentials: object = None, *args: object,
+               **kwargs: object) -> HttpResponse:
+    """Too many failed sign-ins: say so plainly, and for how long."""
+    minutes = settings.LOGIN_LOCKOUT_MINUTES
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

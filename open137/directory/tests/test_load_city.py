@@ -145,3 +145,17 @@ class BrokenPackTests(TestCase):
             with self.assertRaises(PackError):
                 load_city(pack)
         self.assertEqual(list(Subject.objects.order_by("code").values()), before)
+
+
+class SharedTaxonomyShapeTests(TestCase):
+    def test_unquoted_commas_in_names_are_kept_whole(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            pack = Path(tmp) / "commas"
+            shutil.copytree(RIVERTON, pack)
+            path = pack / "subjects.yaml"
+            path.write_text(path.read_text().replace(
+                "{code: parks-dept, fa: اداره پارک‌ها, en: Parks department}",
+                "{code: parks-dept, fa: اداره پارک‌ها, en: Parks, Landscape and Green Space}"))
+            load_city(pack)
+        self.assertEqual(Unit.objects.get(code="parks-dept").name_en,
+                         "Parks, Landscape and Green Space")

@@ -1,0 +1,385 @@
+"""Desk forms: they accept any digits and letter variants, and name the one action they feed.
+
+Messages are whole sentences in the user's language; a domain error raised by an action is
+put back on the field it names (`add_domain_error`).
+"""
+
+import math
+import re
+from datetime import date
+from typing import Any
+
+import jdatetime
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from open137.cases import actions
+from open137.cases.models import Case, CaseEvent, PlanReason
+from open137.cases.workflow import OPEN, Status, Step
+from open137.core.errors import DomainError, InvalidInput
+from open137.core.phones import normalize_phone
+from open137.core.text import latin_digits, normalize_text
+from open137.desk import hints
+from open137.desk.subjects import search_subjects
+from open137.desk.uploads import sniff
+from open137.directory.models import District, Kind, Subject, Unit
+
+User = AbstractBaseUser | AnonymousUser
+MAX_PHOTOS = 6
+
+
+class DeskForm(forms.Form):
+    """Bootstrap classes on every widget; an action's domain error shown on its field."""
+
+    # The action's name for a field -> this form's name for it.
+    error_fields: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._mark_invalid()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None and "is-invalid" not in field.widget.attrs["class"]:
+                field.widget.attrs["class"] += " is-invalid"
+                field.widget.attrs["aria-invalid"] = "true"
+
+    def add_domain_error(self, error: DomainError) -> None:
+        name = self.error_fields.get(error.field or "", error.field or "")
+        field = self.fields.get(name)
+        if field is not None and not field.widget.is_hidden:
+            self.add_error(name, str(error))
+        else:
+            self.add_error(None, str(error))
+
+
+def _number(value: str, message: Any) -> float | None:
+    value = latin_digits(value or "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise forms.ValidationError(message) from None
+    if not math.isfinite(number):
+        raise forms.ValidationError(message)
+    return number
+
+
+def clean_phone(value: str) -> str:
+    """The canonical phone, or a form error with the reason in the user's language."""
+    if not (value or "").strip():
+        return ""
+    try:
+        return normalize_phone(value)
+    except InvalidInput as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+class IntakeForm(DeskForm):
+    """A call as the operator records it."""
+
+    subject = forms.CharField(required=False, widget=forms.HiddenInput)
+    subject_query = forms.CharField(label=_("Subject"), required=False, max_length=200)
+    kind = forms.ModelChoiceField(
+        Kind.objects.filter(active=True), label=_("Kind"), empty_label=None,
+        error_messages={"invalid_choice": _("Choose a kind from the list.")},
+    )
+    description = forms.CharField(label=_("Description"), required=False,
+                                  max_length=actions.MAX_DESCRIPTION,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    lon = forms.CharField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label=_("Address"), required=False, max_length=500)
+    district = forms.ModelChoiceField(
+        District.objects.filter(active=True), label=_("District"), required=False,
+        empty_label=_("Not known"),
+        error_messages={"invalid_choice": _("Choose a district from the list.")},
+    )
+    contact_name = forms.CharField(label=_("Caller's name"), required=False, max_length=200)
+    contact_phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=40)
+    # Set by a "link as duplicate" button beside the form.
+    duplicate_of = forms.ModelChoiceField(
+        Case.objects.filter(status__in=OPEN), required=False, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("The request to link to is finished or gone; "
+                                            "record the call on its own.")},
+    )
+    # Set by the "attach to this incident" button when a mass incident matches.
+    incident = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    error_fields = {"subject": "subject_query", "phone": "contact_phone", "long": "lon"}
+
+    def clean_contact_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("contact_phone", ""))
+
+    def clean_incident(self) -> Any:
+        pk = self.cleaned_data.get("incident")
+        if pk is None:
+            return None
+        incident = hints.open_incident(pk)
+        if incident is None:
+            raise forms.ValidationError(_("The mass incident is resolved or gone; record the "
+                                          "call on its own."))
+        return incident
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["subject_obj"] = self._subject(data)
+        message = _("The point on the map is not valid: click the map again.")
+        try:
+            lat, lon = _number(data.get("lat", ""), message), _number(data.get("lon", ""), message)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+            lat = lon = None
+        if (lat is None) != (lon is None):
+            self.add_error(None, message)
+        data["lat_value"], data["lon_value"] = lat, lon
+        return data
+
+    def _subject(self, data: dict[str, Any]) -> Subject | None:
+        code = (data.get("subject") or "").strip()
+        subject = Subject.objects.filter(code=code, active=True).first() if code else None
+        query = data.get("subject_query") or ""
+        if subject is None and query:
+            # Typed but not picked: take it when exactly one subject matches.
+            matches = search_subjects(query, limit=2)
+            subject = matches[0] if len(matches) == 1 else None
+        if subject is None:
+            self.add_error("subject_query", _("Choose the subject from the list: type part of "
+                                              "its name and press Enter."))
+        return subject
+
+    @transaction.atomic
+    def receive(self, *, by: User) -> Case:
+        """Record the call (receive_case, which refers it at once).
+
+        A call about a problem already reported is still recorded, so that the caller has
+        a code of their own; linking it then closes it and makes the caller a follower of
+        the original (or attaches it to the mass incident, resolved with it). Both happen
+        together or not at all.
+        """
+        data = self.cleaned_data
+        case = actions.receive_case(
+            subject=data["subject_obj"], kind=data["kind"], channel="phone", by=by,
+            description=data["description"], lat=data["lat_value"], lon=data["lon_value"],
+            address=data["address"], district=data["district"],
+            contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+        )
+        if data.get("duplicate_of") is not None:
+            actions.link_duplicate(case, original=data["duplicate_of"], by=by)
+        elif data.get("incident") is not None:
+            hints.attach_to_incident(case, incident=data["incident"], by=by)
+        return case
+
+
+class LookupForm(DeskForm):
+    """One field for a tracking code or a phone number, in any digits."""
+
+    q = forms.CharField(label=_("Tracking code or phone"), max_length=40,
+                        error_messages={"required": _("Type a tracking code or a phone "
+                                                      "number.")})
+
+
+class InboxFilterForm(DeskForm):
+    OPEN = ""
+    ALL = "all"
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[(OPEN, _("Open")), (ALL, _("All")), *Status.choices],
+        error_messages={"invalid_choice": _("Choose a status from the list.")},
+    )
+    subject = forms.ModelChoiceField(
+        Subject.objects.all(), label=_("Subject"), required=False, empty_label=_("All"),
+        error_messages={"invalid_choice": _("Choose a subject from the list.")},
+    )
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District"), required=False, empty_label=_("All"),
+        error_messages={"invalid_choice": _("Choose a district from the list.")},
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    q = forms.CharField(label=_("Text or code"), required=False, max_length=100)
+
+
+class BulkAcceptForm(DeskForm):
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], error_messages={
+            "required": _("Tick at least one request to accept."),
+            "invalid_choice": _("One of the ticked requests is not in your inbox."),
+        })
+
+    def __init__(self, *args: Any, cases: list[Case], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["ids"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(c.pk, c.tracking_code) for c in cases]
+
+
+# ---- the steps of the request page; each form's `take` calls one action.
+
+class StepForm(DeskForm):
+    step: Step
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        # Several step forms share one page: ids carry the step so that none repeats.
+        kwargs.setdefault("auto_id", f"id_{self.step}_%s")
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def take(self, *, by: User) -> CaseEvent:
+        raise NotImplementedError
+
+
+class AcceptForm(StepForm):
+    step = Step.ACCEPT
+
+    def take(self, *, by: User) -> CaseEvent:
+        return actions.accept_case(self.case, by=by)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each checked by its content and its size."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS})
+        cleaned = [super(PhotosField, self).clean(f, initial) for f in files]
+        limit = settings.UPLOAD_MAX_BYTES
+        for upload in cleaned:
+            if upload.size and upload.size > limit:
+                raise forms.ValidationError(
+                    _("The photo “%(name)s” is %(size)s MB; a photo may be at most %(max)s MB.")
+                    % {"name": upload.name, "size": f"{upload.size / 1048576:.1f}",
+                       "max": f"{limit / 1048576:g}"})
+            content_type = sniff(upload)
+            if content_type is None:
+                raise forms.ValidationError(
+                    _("The file “%(name)s” is not a photo: choose a JPEG, PNG, GIF or WebP "
+                      "image.") % {"name": upload.name})
+            upload.content_type = content_type
+        return cleaned
+
+
+class ResolveForm(StepForm):
+    step = Step.RESOLVE
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+        error_messages={"required": _("Write what was done; the citizen will read it.")})
+    photos = PhotosField(label=_("Photos after the work"), required=False)
+
+    @transaction.atomic
+    def take(self, *, by: User) -> CaseEvent:
+        # The result and its after-photos are one change: both are kept or neither.
+        event = actions.resolve_case(self.case, note=self.cleaned_data["note"], by=by)
+        for photo in self.cleaned_data["photos"]:
+            actions.add_attachment(self.case, file=photo, by=by, event=event)
+        return event
+
+
+class ReturnForm(StepForm):
+    step = Step.RETURN
+    reason = forms.CharField(
+        label=_("Why it is not for this unit"), widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Say why the request is not for this unit.")})
+
+    def take(self, *, by: User) -> CaseEvent:
+        return actions.return_case(self.case, reason=self.cleaned_data["reason"], by=by)
+
+
+class RejectForm(StepForm):
+    step = Step.REJECT
+    reason = forms.CharField(
+        label=_("Why it cannot be done"), widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Say why the request cannot be done.")})
+
+    def take(self, *, by: User) -> CaseEvent:
+        return actions.reject_case(self.case, reason=self.cleaned_data["reason"], by=by)
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$")
+
+
+def parse_any_date(text: str) -> date:
+    """A date typed as year/month/day in any digits: Jalali (1405/02/15) or Gregorian."""
+    match = _DATE.match(latin_digits(normalize_text(text or "")))
+    if not match:
+        raise forms.ValidationError(_("Write the date as year/month/day, such as 1405/02/15."))
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        if year < 1700:  # a Jalali year; Gregorian years in use are all far above it
+            return jdatetime.date(year, month, day).togregorian()
+        return date(year, month, day)
+    except ValueError:
+        raise forms.ValidationError(_("There is no such day in the calendar.")) from None
+
+
+class PlanForm(StepForm):
+    step = Step.PLAN
+    reason = forms.ChoiceField(
+        label=_("Why it must wait"), choices=PlanReason.choices,
+        error_messages={"required": _("Choose why the work must wait."),
+                        "invalid_choice": _("Choose why the work must wait from the list.")})
+    expected_date = forms.CharField(
+        label=_("Expected date"), max_length=20,
+        error_messages={"required": _("Give the date by which the work is expected.")})
+    note = forms.CharField(label=_("Note for the citizen"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_expected_date(self) -> date:
+        return parse_any_date(self.cleaned_data["expected_date"])
+
+    def take(self, *, by: User) -> CaseEvent:
+        data = self.cleaned_data
+        return actions.plan_case(self.case, reason=data["reason"],
+                                 expected_date=data["expected_date"], note=data["note"], by=by)
+
+
+class ReferForm(StepForm):
+    step = Step.REFER
+    unit = forms.ModelChoiceField(
+        Unit.objects.filter(active=True, is_triage=False).order_by("type", "code"),
+        label=_("Refer to"),
+        error_messages={"required": _("Choose the unit to refer the request to."),
+                        "invalid_choice": _("Choose an active unit from the list.")})
+    note = forms.CharField(label=_("Note for the unit"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    error_fields = {"unit_code": "unit"}
+
+    def take(self, *, by: User) -> CaseEvent:
+        return actions.refer_case(self.case, unit=self.cleaned_data["unit"],
+                                  note=self.cleaned_data["note"], by=by)
+
+
+STEP_FORMS: dict[Step, type[StepForm]] = {
+    form.step: form for form in (AcceptForm, ResolveForm, ReturnForm, RejectForm, PlanForm,
+                                 ReferForm)
+}

@@ -1,0 +1,66 @@
+"""Small display helpers for the desk's templates."""
+
+from django import template
+
+from open137.cases.models import PlanReason
+from open137.cases.workflow import STEP_NAMES, Status, Step
+from open137.core.dates import is_persian
+from open137.core.phones import local_phone
+from open137.core.text import persian_digits
+from open137.core.tracking import grouped
+
+register = template.Library()
+
+_STATUS_COLOURS = {
+    "received": "secondary", "triage": "warning", "referred": "primary",
+    "in_progress": "info", "returned": "warning", "planned": "secondary",
+    "resolved": "success", "rejected": "dark", "closed": "light", "reopened": "danger",
+}
+
+
+def _digits(text: str) -> str:
+    return persian_digits(text) if is_persian() else text
+
+
+@register.filter
+def code_groups(code: str) -> str:
+    """A tracking code in digit groups, to read back over the phone: ۱۲۳ ۴۵۶ ۷۸۹۰."""
+    return _digits(grouped(code or ""))
+
+
+@register.filter
+def phone(canonical: str) -> str:
+    """A stored +98 phone in the form people read: 0912..., in the interface's digits."""
+    return _digits(local_phone(canonical)) if canonical else ""
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    """The Bootstrap colour of a status badge."""
+    return _STATUS_COLOURS.get(status, "secondary")
+
+
+@register.filter
+def step_name(step: str) -> str:
+    """The name of a step (receive, refer, resolve...) in the interface's language."""
+    try:
+        return str(STEP_NAMES[Step(step)])
+    except ValueError:
+        return step
+
+
+@register.filter
+def status_name(status: str) -> str:
+    """The name of a status in the interface's language."""
+    try:
+        return str(Status(status).label)
+    except ValueError:
+        return status
+
+
+@register.filter
+def plan_reason(reason: str) -> str:
+    try:
+        return str(PlanReason(reason).label)
+    except ValueError:
+        return reason

@@ -1,0 +1,106 @@
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from open137.cases import actions
+from open137.cases.models import Case
+from open137.cases.testing import CityTestCase
+from open137.cases.workflow import Status
+from open137.core.text import persian_digits
+from open137.directory.models import Subject
+
+
+class SupervisorQueueTests(CityTestCase):
+    def setUp(self) -> None:
+        self.client.force_login(self.bob)
+        self.other_subject = Subject.objects.filter(code="other").first() or self.works_subject
+
+    def in_triage(self, **kwargs: Any) -> Case:
+        # A district's subject with no place cannot be routed: it waits for triage.
+        return self.new_case(lat=None, lon=None, **kwargs)
+
+    def test_the_triage_queue_lists_what_routing_could_not_place_with_a_unit_select(self) -> None:
+        waiting = self.in_triage()
+        placed = self.new_case()
+        response = self.client.get("/desk/triage/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["page_obj"]), [waiting])
+        self.assertContains(response, persian_digits(waiting.tracking_code))
+        self.assertNotContains(response, persian_digits(placed.tracking_code))
+        self.assertContains(response, f'data-filter-select="unit-{waiting.pk}"')
+        self.assertContains(response, self.other_unit.name_fa)
+        self.assertNotContains(response, f'<option value="{self.unit.pk}" hidden')
+
+    def test_referring_from_the_queue_sends_it_to_the_unit(self) -> None:
+        waiting = self.in_triage()
+        response = self.client.post(f"/desk/requests/{waiting.pk}/refer/",
+                                    {"unit": self.unit.pk, "note": "", "next": "/desk/triage/"})
+        self.assertRedirects(response, "/desk/triage/")
+        waiting.refresh_from_db()
+        self.assertEqual((waiting.status, waiting.unit), (Status.REFERRED, self.unit))
+        self.assertEqual(list(self.client.get("/desk/triage/").context["page_obj"]), [])
+
+    def test_the_centre_can_resolve_or_reject_a_request_in_triage(self) -> None:
+        first, second = self.in_triage(), self.in_triage()
+        self.client.post(f"/desk/requests/{first.pk}/resolve/",
+                         {"note": "به شهروند توضیح داده شد", "next": "/desk/triage/"})
+        self.client.post(f"/desk/requests/{second.pk}/reject/",
+                         {"reason": "خارج از حوزه شهرداری", "next": "/desk/triage/"})
+        first.refresh_from_db()
+        second.refresh_from_db()
+        self.assertEqual((first.status, second.status), (Status.RESOLVED, Status.REJECTED))
+
+    def test_returned_requests_show_the_units_reason(self) -> None:
+        case = self.new_case()
+        actions.return_case(case, reason="این کوچه در حوزه منطقه ۲ است", by=self.charlie)
+        response = self.client.get("/desk/triage/returned/")
+        self.assertEqual(list(response.context["page_obj"]), [case])
+        self.assertContains(response, "این کوچه در حوزه منطقه ۲ است")
+        self.assertContains(response, persian_digits(self.unit.name_fa))
+
+    def test_overdue_lists_open_requests_past_their_result_deadline(self) -> None:
+        late = self.new_case(at=timezone.now() - timedelta(days=60))
+        self.new_case()
+        done = self.new_case(at=timezone.now() - timedelta(days=60))
+        actions.resolve_case(done, note="انجام شد", by=self.charlie)
+        planned = self.new_case(at=timezone.now() - timedelta(days=60))
+        actions.plan_case(planned, reason="budget", by=self.charlie,
+                          expected_date=timezone.localdate() + timedelta(days=30))
+        response = self.client.get("/desk/triage/overdue/")
+        self.assertEqual(list(response.context["page_obj"]), [late])
+        self.assertEqual(response.context["counts"]["overdue"], 1)
+
+    def test_operators_and_unit_staff_cannot_open_the_supervisor_views(self) -> None:
+        for user in (self.alice, self.charlie):
+            self.client.force_login(user)
+            for path in ("/desk/triage/", "/desk/triage/returned/", "/desk/triage/overdue/"):
+                with self.subTest(user=user.username, path=path):
+                    self.assertEqual(self.client.get(path).status_code, 403)
+
+    def test_a_page_number_in_persian_digits_or_out_of_range_still_answers(self) -> None:
+        self.in_triage()
+        self.assertEqual(self.client.get("/desk/triage/?page=۱").status_code, 200)
+        self.assertEqual(self.client.get("/desk/triage/?page=abc").status_code, 200)
+
+    def test_the_lists_read_as_many_queries_for_thirty_rows_as_for_one(self) -> None:
+        def count(path: str) -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(path).status_code, 200)
+            return len(ctx.captured_queries)
+
+        def add(n: int) -> None:
+            for _ in range(n):
+                self.in_triage()
+                case = self.new_case(at=timezone.now() - timedelta(days=60))
+                actions.return_case(case, reason="نه", by=self.charlie)
+                self.new_case(at=timezone.now() - timedelta(days=60))
+
+        add(1)
+        one = {path: count(path) for path in ("/desk/triage/", "/desk/triage/returned/",
+                                              "/desk/triage/overdue/")}
+        add(29)
+        thirty = {path: count(path) for path in one}
+        self.assertEqual(one, thirty)

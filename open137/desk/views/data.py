@@ -1,0 +1,71 @@
+"""Small JSON answers for the desk's scripts: subject search, district of a point, outlines."""
+
+import math
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from open137.core.dates import is_persian
+from open137.core.text import latin_digits
+from open137.desk.access import require_staff
+from open137.desk.subjects import search_subjects
+from open137.directory.models import District
+from open137.directory.queries import locate_district
+
+
+@login_required
+@require_GET
+def subjects(request: HttpRequest) -> JsonResponse:
+    """Subjects matching what the operator typed, for the search box."""
+    require_staff(request)
+    persian = is_persian()
+    results = [
+        {"code": s.code, "name": s.name,
+         "other": s.name_en if persian else s.name_fa,
+         "group": s.group.name if s.group else ""}
+        for s in search_subjects(request.GET.get("q", "")[:200])
+    ]
+    return JsonResponse({"results": results})
+
+
+def _coordinate(text: str, low: float, high: float) -> float | None:
+    try:
+        value = float(latin_digits(text or "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and low <= value <= high else None
+
+
+@login_required
+@require_GET
+def locate(request: HttpRequest) -> JsonResponse:
+    """The district that contains a clicked point (null outside every district)."""
+    require_staff(request)
+    lat = _coordinate(request.GET.get("lat", ""), -90, 90)
+    lon = _coordinate(request.GET.get("lon", ""), -180, 180)
+    if lat is None or lon is None:
+        return JsonResponse({"error": _("The point is not valid: click the map again.")},
+                            status=400)
+    code = locate_district(lat, lon)
+    district = District.objects.filter(code=code).first() if code else None
+    if district is None:
+        return JsonResponse({"district": None, "message": _(
+            "This point is outside every district; the request will wait in the triage "
+            "queue unless its subject needs no place.")})
+    return JsonResponse({"district": {"id": district.pk, "code": district.code,
+                                      "name": district.name}})
+
+
+@login_required
+@require_GET
+def districts(request: HttpRequest) -> JsonResponse:
+    """The district outlines as GeoJSON, named in the interface's language."""
+    require_staff(request)
+    features = [
+        {"type": "Feature", "geometry": d.geometry,
+         "properties": {"code": d.code, "name": d.name}}
+        for d in District.objects.filter(active=True)
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

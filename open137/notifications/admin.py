@@ -1,0 +1,143 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from open137.notifications import actions
+from open137.notifications.models import (
+    DeliveryAttempt,
+    JobRun,
+    Message,
+    MessageTemplate,
+    WebhookEndpoint,
+)
+from open137.notifications.texts import TEXTS, default_text
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log: readable, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["started_at", "finished_at", "ok", "status_code", "error", "worker"]
+    fields = ("started_at", "finished_at", "ok", "status_code", "error", "worker")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "channel", "kind", "recipient", "status", "attempts",
+                    "next_attempt_at", "sent_at", "request_link"]
+    list_filter = ["status", "channel", "kind", "urgent"]
+    search_fields = ["recipient", "idempotency_key", "text"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["channel", "kind", "recipient", "endpoint", "subject", "text", "payload",
+                       "request_link", "language", "urgent", "idempotency_key", "status",
+                       "attempts", "created_at", "next_attempt_at", "expires_at",
+                       "lease_until", "sent_at", "last_error"]
+    fields = tuple(readonly_fields)
+    inlines = [AttemptInline]
+    actions = ["retry"]
+
+    @admin.display(description=gettext_lazy("request"))
+    def request_link(self, obj: Message) -> str:
+        if obj.case_id is None:
+            return "-"
+        try:
+            url = reverse("admin:cases_case_change", args=[obj.case_id])
+        except NoReverseMatch:
+            return str(obj.case_id)
+        return format_html('<a href="{}">{}</a>', url, obj.case_id)
+
+    @admin.action(description=gettext_lazy("Send the selected failed messages again"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        count = actions.retry_messages(queryset, by=request.user)
+        self.message_user(request, _("%(n)s messages will be sent again.") % {"n": count},
+                          messages.SUCCESS)
+
+
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "message", "ok", "status_code", "error", "worker"]
+    list_filter = ["ok", "message__channel"]
+    list_select_related = ["message"]
+    search_fields = ["message__recipient", "error"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["kind", "language", "text", "updated_at"]
+    list_filter = ["language", "kind"]
+    search_fields = ["text", "subject"]
+    readonly_fields = ["placeholders", "built_in_text"]
+    actions = ["reset"]
+
+    @admin.display(description=gettext_lazy("placeholders this kind may use"))
+    def placeholders(self, obj: MessageTemplate) -> str:
+        entry = TEXTS.get(obj.kind)
+        return ", ".join(f"%({p})s" for p in entry.placeholders) if entry else "-"
+
+    @admin.display(description=gettext_lazy("built-in text"))
+    def built_in_text(self, obj: MessageTemplate) -> str:
+        if obj.kind not in TEXTS or not obj.language:
+            return "-"
+        return default_text(obj.kind, obj.language)[1]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new template starts from the built-in wording of the kind and language asked."""
+        initial = super().get_changeform_initial_data(request)
+        kind = str(initial.get("kind") or "")
+        language = str(initial.get("language") or settings.LANGUAGE_CODE)
+        if kind in TEXTS:
+            subject, text = default_text(kind, language)
+            initial.setdefault("text", text)
+            initial.setdefault("subject", subject)
+        return initial
+
+    @admin.action(description=gettext_lazy("Put back the built-in text"))
+    def reset(self, request: HttpRequest, queryset: QuerySet[MessageTemplate]) -> None:
+        count = 0
+        for template in queryset:
+            count += actions.write_default_templates(
+                languages=[template.language], kinds=[template.kind], overwrite=True,
+                by=request.user)
+        self.message_user(request, _("%(n)s templates were reset.") % {"n": count},
+                          messages.SUCCESS)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["unit", "url", "events", "active", "created_at"]
+    list_filter = ["active"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__code", "url"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ["name", "last_started_at", "last_finished_at", "next_run_at",
+                    "last_result", "last_error"]

@@ -1,0 +1,101 @@
+"""Every write of the Open311 layer: API keys, and requests received through GeoReport v2."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from open137.cases import actions as cases
+from open137.cases.models import Case, Channel
+from open137.core.errors import InvalidInput
+from open137.directory.models import Subject
+from open137.open311.models import ApiKey, Submission, hash_key
+
+User = AbstractBaseUser | AnonymousUser | None
+
+
+@transaction.atomic
+def create_api_key(*, name: str, by: User, channel: str = Channel.OPEN311) -> tuple[ApiKey, str]:
+    """Make a new key; the key itself is returned once and only its hash is kept."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput(_("Give the key a name, such as the client system's."), field="name")
+    if channel not in {Channel.OPEN311, Channel.API}:
+        raise InvalidInput(_("A key's channel is open311 or api."), field="channel")
+    raw = secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(name=name[:100], channel=channel, prefix=raw[:8],
+                                key_hash=hash_key(raw))
+    return key, raw
+
+
+@transaction.atomic
+def revoke_api_key(key: ApiKey, *, by: User) -> None:
+    """Stop a key from working; it stays listed with the requests it brought."""
+    ApiKey.objects.filter(pk=key.pk, active=True).update(active=False,
+                                                         revoked_at=timezone.now())
+    key.refresh_from_db()
+
+
+@dataclass
+class Location:
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    address_id: str = ""
+
+
+@dataclass
+class Citizen:
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    account_id: str = ""
+    device_id: str = ""
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name.strip(), self.last_name.strip()) if p)
+
+
+@dataclass
+class ServiceRequest:
+    """A checked GeoReport v2 POST, ready to be recorded."""
+
+    subject: Subject
+    location: Location
+    citizen: Citizen = field(default_factory=Citizen)
+    description: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    media_url: str = ""
+    language: str = "fa"
+
+
+@transaction.atomic
+def receive_service_request(request: ServiceRequest, *, api_key: ApiKey, by: User = None,
+                            at: datetime | None = None) -> tuple[Case, Submission]:
+    """Record an Open311 request like any other (received, routed), with its token."""
+    loc, citizen = request.location, request.citizen
+    case = cases.receive_case(
+        subject=request.subject, channel=api_key.channel, by=by,
+        description=request.description, lat=loc.lat, lon=loc.lon, address=loc.address,
+        contact_name=citizen.name, contact_phone=citizen.phone, contact_email=citizen.email,
+        language=request.language, at=at,
+    )
+    if request.answers:
+        Case.objects.filter(pk=case.pk).update(attributes=request.answers)
+        case.attributes = request.answers
+    if request.media_url:
+        cases.add_attachment(case, url=request.media_url, by=by)
+    submission = Submission.objects.create(
+        case=case, api_key=api_key, token=secrets.token_hex(16),
+        address_id=loc.address_id[:200], device_id=citizen.device_id[:200],
+        account_id=citizen.account_id[:200],
+    )
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    return case, submission

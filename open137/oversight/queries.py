@@ -1,0 +1,483 @@
+"""Counting requests for the figures, in the database.
+
+The counts are taken once at the finest grain the dashboard filters by (district, unit,
+subject, channel), a few thousand rows at most whatever the number of requests, and
+rolled up per dimension (`rolled_up`, pure). Medians cannot be rolled up, so they take one
+window query per dimension. No query walks the requests one by one in Python.
+
+Figures come in two kinds. Period figures count the requests *registered* in the
+period. Snapshot figures (backlog, overdue, planned) describe the requests open *now*,
+whatever month they came in.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import (
+    Count,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from open137.cases.models import Case, CaseEvent, Channel
+from open137.cases.workflow import FINISHED, OPEN, Status, Step
+from open137.directory.models import District, Subject, SubjectGroup, Unit
+from open137.notifications.models import Message, State
+from open137.notifications.texts import Kind
+from open137.oversight import figures
+from open137.oversight.figures import AGE_BUCKETS, Counts
+from open137.oversight.models import AuditItem
+from open137.oversight.periods import Period
+
+NONE = "none"  # the key of requests without a district (an organisation's subject by phone)
+
+# Dimension -> the field of Case it groups by (a code, so that links can carry it).
+DIMENSIONS: dict[str, str] = {
+    "district": "district__code",
+    "unit": "unit__code",
+    "group": "subject__group__code",
+    "subject": "subject__code",
+    "channel": "channel",
+}
+# The finest grain: every dimension follows from these (a subject's group from the subject).
+GRAIN = ("district__code", "unit__code", "subject__code", "channel")
+
+
+def city_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the figures are about: a period of Jalali months and optional filters."""
+
+    period: Period
+    district: str = ""  # a district code, or NONE
+    unit: str = ""
+    group: str = ""
+    subject: str = ""
+    channel: str = ""
+    scope_unit: str = ""  # a unit manager's own unit, always applied
+
+    def params(self, **overrides: str) -> dict[str, str]:
+        """The query parameters that select the same requests (for links)."""
+        values = {"from": str(self.period.first), "to": str(self.period.last),
+                  "district": self.district, "unit": self.unit, "group": self.group,
+                  "subject": self.subject, "channel": self.channel}
+        values.update(overrides)
+        return {k: v for k, v in values.items() if v}
+
+    def narrowed(self, dimension: str, key: str | None) -> "Selection":
+        """The same selection, limited to one row of a breakdown."""
+        return replace(self, **{dimension: key or NONE})  # type: ignore[arg-type]
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        return self.period.bounds(city_tz())
+
+
+def filtered(sel: Selection) -> QuerySet[Case]:
+    """Requests matching every filter but the period."""
+    cases = Case.objects.all()
+    if sel.district == NONE:
+        cases = cases.filter(district__isnull=True)
+    elif sel.district:
+        cases = cases.filter(district__code=sel.district)
+    for name, value in (("unit__code", sel.unit), ("unit__code", sel.scope_unit),
+                        ("subject__group__code", sel.group), ("subject__code", sel.subject),
+                        ("channel", sel.channel)):
+        if value:
+            cases = cases.filter(**{name: value})
+    return cases
+
+
+def cohort(sel: Selection) -> QuerySet[Case]:
+    """Requests registered in the period and matching the filters."""
+    start, end = sel.bounds()
+    return filtered(sel).filter(created_at__gte=start, created_at__lt=end)
+
+
+# --- per-request facts, as SQL expressions ------------------------------------------------
+
+
+class HoursBetween(Func):
+    """Hours from one timestamp to another, as a float, in either database."""
+
+    output_field = FloatField()
+    arity = 2
+    # PostgreSQL: end - start is an interval.
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s))::float / 3600.0)"
+    arg_joiner = " - "
+
+    def __init__(self, start: Any, end: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # SQLite keeps timestamps as text; julianday() reads them as fractional days.
+        return self.as_sql(compiler, connection, template="((julianday(%(expressions)s)) * 24.0)",
+                           arg_joiner=") - julianday(", **extra_context)
+
+
+def _events(*steps: str) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=OuterRef("pk"), step__in=steps)
+
+
+def first_referral() -> Subquery:
+    # The receive event always comes first, so the first refer event is the one after it.
+    return Subquery(_events(Step.REFER).order_by("at", "pk").values("at")[:1])
+
+
+def reopen_count() -> Expression:
+    counted = _events(Step.REOPEN).order_by().values("case").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def misrouted() -> Exists:
+    """Returned by a unit, or referred again from a unit (not from receipt or triage)."""
+    refer_again = Q(step=Step.REFER) & ~Q(from_status__in=[Status.RECEIVED, Status.TRIAGE])
+    return Exists(CaseEvent.objects.filter(case=OuterRef("pk")).filter(
+        Q(step=Step.RETURN) | refer_again))
+
+
+def given_result() -> Exists:
+    return Exists(_events(Step.RESOLVE, Step.REJECT))
+
+
+# Result messages: what the citizen is sent when the request is resolved or rejected.
+RESULT_KINDS = (Kind.RESOLVED, Kind.REJECTED)
+
+
+def result_sent() -> Exists:
+    """The citizen was sent the result: a result message the delivery records show as sent."""
+    return Exists(Message.objects.filter(case_id=OuterRef("pk"), kind__in=RESULT_KINDS,
+                                         status=State.SENT))
+
+
+def annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Requests with the per-request facts the period figures need."""
+    return cases.annotate(
+        first_refer_at=first_referral(),
+        referral_hours=HoursBetween(F("created_at"), first_referral()),
+        reopens=reopen_count(),
+        misrouted=misrouted(),
+        informed=result_sent(),
+        asked=given_result(),
+    )
+
+
+# --- the conditions behind every number (one definition, for counts and for lists) -------
+
+FINISHED_Q = Q(status__in=FINISHED, duplicate_of__isnull=True)
+
+
+def period_conditions(now: datetime) -> dict[str, Q]:
+    """Which requests of the period each count takes (on an `annotated` queryset)."""
+    not_duplicate = Q(duplicate_of__isnull=True)
+    first_due = not_duplicate & Q(respond_by__isnull=False) & (
+        Q(responded_at__isnull=False) | Q(respond_by__lt=now))
+    result_due = not_duplicate & Q(resolve_by__isnull=False) & (
+        Q(resolved_at__isnull=False) | (Q(resolve_by__lt=now) & ~Q(status=Status.PLANNED)))
+    return {
+        "volume": Q(),
+        "referred": Q(first_refer_at__isnull=False),
+        "first_due": first_due,
+        "first_on_time": first_due & Q(responded_at__lte=F("respond_by")),
+        "first_late": first_due & (Q(responded_at__isnull=True)
+                                   | Q(responded_at__gt=F("respond_by"))),
+        "result_due": result_due,
+        "result_on_time": result_due & Q(resolved_at__lte=F("resolve_by")),
+        "result_late": result_due & (Q(resolved_at__isnull=True)
+                                     | Q(resolved_at__gt=F("resolve_by"))),
+        "finished": FINISHED_Q,
+        "reopened": Q(reopens__gt=0),
+        "misrouted": Q(misrouted=True),
+        "informed": FINISHED_Q & Q(informed=True),
+        "not_informed": FINISHED_Q & Q(informed=False),
+        "asked": Q(asked=True),
+        "answered": Q(satisfied__isnull=False),
+        "satisfied": Q(satisfied=True),
+        "not_satisfied": Q(satisfied=False),
+    }
+
+
+def age_limits(now: datetime) -> list[tuple[str, datetime, datetime | None]]:
+    """(bucket, registered after, registered at or before) for each backlog age."""
+    bounds = [lower for _code, lower, _label in AGE_BUCKETS]
+    limits = []
+    for i, (code, lower, _label) in enumerate(AGE_BUCKETS):
+        oldest = now - timedelta(hours=bounds[i + 1]) if i + 1 < len(bounds) else None
+        limits.append((code, now - timedelta(hours=lower), oldest))
+    return limits
+
+
+def snapshot_conditions(now: datetime) -> dict[str, Q]:
+    """Which open requests each snapshot count takes (on a plain queryset)."""
+    open_q = Q(status__in=OPEN)
+    today = timezone.localdate(now)
+    conditions = {
+        "open": open_q,
+        "overdue": open_q & ~Q(status=Status.PLANNED) & Q(resolve_by__lt=now),
+        "planned": Q(status=Status.PLANNED),
+        "planned_overdue": Q(status=Status.PLANNED, planned_date__lt=today),
+    }
+    for code, youngest, oldest in age_limits(now):
+        q = open_q & Q(created_at__lte=youngest)
+        if oldest is not None:
+            q &= Q(created_at__gt=oldest)
+        conditions[f"age_{code}"] = q
+    return conditions
+
+
+PERIOD_COUNTS = ("volume", "referred", "first_due", "first_on_time", "result_due",
+                 "result_on_time", "finished", "misrouted", "informed", "asked", "answered",
+                 "satisfied")
+
+
+# --- counting -----------------------------------------------------------------------------
+
+
+def _grain_rows(cases: QuerySet[Case], aggregates: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = cases.order_by().values(*GRAIN).annotate(**aggregates)
+    return [dict(row) for row in rows]
+
+
+def period_rows(sel: Selection, now: datetime) -> list[dict[str, Any]]:
+    """Period counts per (district, unit, subject, channel): one query."""
+    conditions = period_conditions(now)
+    aggregates: dict[str, Any] = {
+        name: Count("pk", filter=conditions[name]) for name in PERIOD_COUNTS}
+    aggregates["reopens"] = Sum("reopens")
+    aggregates["referral_hours_sum"] = Sum("referral_hours")
+    return _grain_rows(annotated(cohort(sel)), aggregates)
+
+
+def snapshot_rows(sel: Selection, now: datetime) -> list[dict[str, Any]]:
+    """Snapshot counts of open requests per (district, unit, subject, channel): one query."""
+    conditions = snapshot_conditions(now)
+    aggregates = {name: Count("pk", filter=q) for name, q in conditions.items()}
+    return _grain_rows(filtered(sel).filter(status__in=OPEN), aggregates)
+
+
+def audit_rows(sel: Selection) -> list[dict[str, Any]]:
+    """Graded audit items of the period's months, per (district, audited unit, subject, channel)."""
+    yes = sum((models.Case(When(**{name: True}, then=1), default=0, output_field=IntegerField())
+               for name in ("subject_right", "referral_right", "action_adequate",
+                            "citizen_informed")), Value(0))
+    items = AuditItem.objects.filter(
+        graded_at__isnull=False, sample__month__in=[str(m) for m in sel.period.months()],
+        case__in=filtered(replace(sel, unit="", scope_unit="")),
+    )
+    for value in (sel.unit, sel.scope_unit):
+        if value:
+            items = items.filter(sample__unit__code=value)
+    rows = items.order_by().values(
+        district__code=F("case__district__code"), unit__code=F("sample__unit__code"),
+        subject__code=F("case__subject__code"), channel=F("case__channel"),
+    ).annotate(audited=Count("pk"), audit_yes=Sum(yes))
+    return [dict(row) for row in rows]
+
+
+def referral_medians(sel: Selection, dimension: str | None) -> dict[str | None, float | None]:
+    """Median hours to referral per row of a dimension (or overall, key None): one query.
+
+    Rows are numbered by hours within each group; the middle one or two of each group
+    (2 x row number between n and n + 2) come back, at most two per group.
+    """
+    path = DIMENSIONS[dimension] if dimension else None
+    partition = [F(path)] if path else []
+    referred = annotated(cohort(sel)).filter(Q(first_refer_at__isnull=False)).order_by()
+    numbered = referred.annotate(
+        row=Window(RowNumber(), partition_by=partition or None,
+                   order_by=[F("referral_hours").asc(), F("pk").asc()]),
+        n=Window(Count("pk"), partition_by=partition or None),
+    ).annotate(twice=F("row") * 2).filter(twice__gte=F("n"), twice__lte=F("n") + 2)
+    middles: dict[str | None, list[float]] = {}
+    for key, hours in numbered.values_list(path or "pk", "referral_hours"):
+        middles.setdefault(key if path else None, []).append(hours)
+    return {key: _round(figures.median(values)) for key, values in middles.items()}
+
+
+def _round(value: float | None) -> float | None:
+    # julianday() arithmetic leaves float noise in the last digits; minutes are enough.
+    return None if value is None else round(value, 2)
+
+
+# --- rolling up ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of a breakdown: a district, a unit, a subject group, a subject or a channel."""
+
+    key: str | None
+    name: str
+    counts: Counts
+
+
+def _group_key(dimension: str | None, subject_groups: Mapping[str, str | None]
+               ) -> Callable[[Mapping[str, Any]], str | None]:
+    if dimension is None:
+        return lambda row: None
+    if dimension == "group":
+        return lambda row: subject_groups.get(row["subject__code"])
+    field = DIMENSIONS[dimension]
+    return lambda row: row[field]
+
+
+def rolled_up(period: Iterable[Mapping[str, Any]], snapshot: Iterable[Mapping[str, Any]],
+              audits: Iterable[Mapping[str, Any]], key: Callable[[Mapping[str, Any]], Any]
+              ) -> dict[Any, Counts]:
+    """Sum grain rows into Counts per key (pure: plain rows in, Counts out)."""
+    totals: dict[Any, dict[str, Any]] = {}
+    for rows in (period, snapshot, audits):
+        for row in rows:
+            total = totals.setdefault(key(row), {})
+            for name, value in row.items():
+                if name not in GRAIN:
+                    total[name] = total.get(name, 0) + (value or 0)
+    result = {}
+    for k, total in totals.items():
+        counts = Counts.from_row(total)
+        if total.get("referred"):
+            counts.referral_hours_mean = _round(total.get("referral_hours_sum", 0)
+                                                / total["referred"])
+        result[k] = counts
+    return result
+
+
+@dataclass
+class Figures:
+    """Everything the dashboard shows for one selection, counted at once."""
+
+    selection: Selection
+    now: datetime
+    period: list[dict[str, Any]]
+    snapshot: list[dict[str, Any]]
+    audits: list[dict[str, Any]]
+    subject_groups: Mapping[str, str | None]
+
+    def counts(self, dimension: str | None = None) -> dict[str | None, Counts]:
+        key = _group_key(dimension, self.subject_groups)
+        counts = rolled_up(self.period, self.snapshot, self.audits, key)
+        medians = referral_medians(self.selection, dimension)
+        for k, c in counts.items():
+            c.referral_hours_median = medians.get(k)
+        return counts
+
+    def total(self) -> Counts:
+        return self.counts(None).get(None) or Counts()
+
+    def rows(self, dimension: str) -> list[Row]:
+        """The breakdown by one dimension, with names, in the configuration's order."""
+        counts = self.counts(dimension)
+        names = dimension_names(dimension, counts.keys())
+        rows = [Row(key, name, counts[key]) for key, name in names if key in counts]
+        return rows
+
+
+def figures_for(sel: Selection, now: datetime | None = None) -> Figures:
+    """Count everything for a selection: three grouped queries (medians come per table)."""
+    now = now or timezone.now()
+    groups = dict(Subject.objects.values_list("code", "group__code"))
+    return Figures(selection=sel, now=now, period=period_rows(sel, now),
+                   snapshot=snapshot_rows(sel, now), audits=audit_rows(sel),
+                   subject_groups=groups)
+
+
+def dimension_names(dimension: str, keys: Iterable[str | None]
+                    ) -> list[tuple[str | None, str]]:
+    """(key, display name) for the keys present, in the configuration's order."""
+    present = set(keys)
+    named: list[tuple[str | None, str]] = []
+    if dimension == "channel":
+        named = [(value, str(label)) for value, label in Channel.choices]
+    else:
+        model = {"district": District, "unit": Unit, "group": SubjectGroup,
+                 "subject": Subject}[dimension]
+        rows = model.objects.only("code", "name_fa", "name_en")  # type: ignore[attr-defined]
+        named = [(obj.code, obj.name) for obj in rows]
+    known = {k for k, _n in named}
+    extra: list[tuple[str | None, str]] = [
+        (k, _("No district") if dimension == "district" else (k or _("None")))
+        for k in present - known]
+    return [(k, n) for k, n in named if k in present] + sorted(
+        extra, key=lambda kn: kn[1])
+
+
+# --- over time ----------------------------------------------------------------------------
+
+
+def series(sel: Selection, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Volume and deadline compliance per month of the period (per day for one month)."""
+    now = now or timezone.now()
+    conditions = period_conditions(now)
+    counts = {name: Count("pk", filter=conditions[name])
+              for name in ("volume", "first_due", "first_on_time", "result_due",
+                           "result_on_time")}
+    cases = cohort(sel).order_by()
+    tz = city_tz()
+    months = sel.period.months()
+    if len(months) == 1:
+        start, end = sel.bounds()
+        by_day = cases.values(day=TruncDate("created_at", tzinfo=tz)).annotate(**counts)
+        rows: dict[Any, Any] = {r["day"]: r for r in by_day}
+        days = []
+        day = start.date()
+        while day < end.date():
+            days.append(day)
+            day += timedelta(days=1)
+        return [{"key": day, "month": None, **_series_counts(rows.get(day))} for day in days]
+    bucket = models.Case(*[When(created_at__gte=m.start(tz), created_at__lt=m.next().start(tz),
+                          then=Value(i)) for i, m in enumerate(months)],
+                   output_field=IntegerField())
+    rows = {r["bucket"]: r for r in cases.values(bucket=bucket).annotate(**counts)}  # type: ignore[misc]
+    return [{"key": m.first_day(), "month": m, **_series_counts(rows.get(i))}
+            for i, m in enumerate(months)]
+
+
+def _series_counts(row: Mapping[str, Any] | None) -> dict[str, Any]:
+    names = ("volume", "first_due", "first_on_time", "result_due", "result_on_time")
+    values: dict[str, Any] = {name: int((row or {}).get(name) or 0) for name in names}
+    values["first_share"] = figures.share(values["first_on_time"], values["first_due"])
+    values["result_share"] = figures.share(values["result_on_time"], values["result_due"])
+    return values
+
+
+# --- the requests behind a number ----------------------------------------------------------
+
+SNAPSHOT_FIGURES = {"open", "overdue", "planned", "planned_overdue"} | {
+    f"age_{code}" for code, _l, _n in AGE_BUCKETS}
+
+
+def figure_names() -> set[str]:
+    now = timezone.now()
+    return set(period_conditions(now)) | set(snapshot_conditions(now))
+
+
+def cases_behind(sel: Selection, figure: str, now: datetime | None = None) -> QuerySet[Case]:
+    """The requests a number counts: the period's for period figures, open ones for snapshots."""
+    now = now or timezone.now()
+    if figure in SNAPSHOT_FIGURES:
+        cases = filtered(sel).filter(snapshot_conditions(now)[figure])
+    else:
+        cases = annotated(cohort(sel)).filter(period_conditions(now)[figure])
+    return cases.select_related("subject", "unit", "district", "kind").order_by("-created_at")

@@ -1,0 +1,234 @@
+"""The tables of the dashboard, the report and the public page, for HTML and XLSX alike.
+
+A table is plain data: columns, and rows of cells holding a raw value (a count, a 0-1
+share, hours), its kind for formatting, and the link to the requests behind it.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import get_script_prefix, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from open137.cases.models import Case
+from open137.oversight.figures import AGE_BUCKETS, INDEX_PARTS, Counts, Ranked, index_parts
+from open137.oversight.queries import NONE, Figures, Row, Selection
+
+
+@dataclass
+class Cell:
+    value: Any
+    kind: str = "count"  # name, count, share, hours, score, text
+    link: str = ""
+    title: str = ""
+
+
+@dataclass
+class Table:
+    key: str
+    title: str | Promise
+    columns: list[tuple[str, str | Promise]]  # (key, label)
+    # A list for pages; the requests behind a number come as a generator (any size).
+    rows: list[list[Cell]] = field(default_factory=list)
+    footer: list[Cell] | None = None
+
+
+DIMENSION_TITLES: dict[str, Promise] = {
+    "district": _("By district"),
+    "unit": _("By unit"),
+    "group": _("By subject group"),
+    "subject": _("By subject"),
+    "channel": _("By channel"),
+}
+DIMENSION_NAMES: dict[str, Promise] = {
+    "district": _("District"),
+    "unit": _("Unit"),
+    "group": _("Subject group"),
+    "subject": _("Subject"),
+    "channel": _("Channel"),
+}
+
+
+@lru_cache(maxsize=8)
+def _requests_url(prefix: str) -> str:
+    # A dashboard has a thousand links; the address is worked out once per script prefix.
+    return reverse("oversight:requests")
+
+
+def requests_link(sel: Selection, figure: str, *, public: bool = False) -> str:
+    """The list of requests behind a number (none on the public page)."""
+    if public:
+        return ""
+    return _requests_url(get_script_prefix()) + "?" + urlencode(sel.params(figure=figure))
+
+
+def _part(part: int | None, whole: int | None) -> str:
+    return "" if part is None or not whole else f"{part} / {whole}"
+
+
+# (Counts attribute, label, kind, the figure whose requests its link lists): the columns
+# of every breakdown.
+FIGURE_COLUMNS: tuple[tuple[str, Promise, str, str], ...] = (
+    ("volume", _("Requests"), "count", "volume"),
+    ("referral_hours_median", _("Median hours to referral"), "hours", "referred"),
+    ("referral_hours_mean", _("Mean hours to referral"), "hours", "referred"),
+    ("first_on_time_share", _("First actions on time"), "share", "first_on_time"),
+    ("result_on_time_share", _("Results on time"), "share", "result_on_time"),
+    ("reopen_rate", _("Reopen rate"), "share", "reopened"),
+    ("misroute_rate", _("Misroute rate"), "share", "misrouted"),
+    ("closure_loop", _("Closure loop"), "share", "informed"),
+    ("satisfaction", _("Satisfaction"), "share", "satisfied"),
+    ("response_rate", _("Response rate"), "share", "answered"),
+    ("audit_score", _("Audit score"), "share", ""),
+    ("open", _("Open now"), "count", "open"),
+    ("overdue", _("Overdue now"), "count", "overdue"),
+    ("planned", _("Planned"), "count", "planned"),
+    ("planned_overdue", _("Planned, date passed"), "count", "planned_overdue"),
+)
+PUBLIC_LEFT_OUT = {"audit_score"}
+# Numerator and denominator of each share, for the cell's tooltip.
+PARTS: dict[str, tuple[str, str]] = {
+    "first_on_time_share": ("first_on_time", "first_due"),
+    "result_on_time_share": ("result_on_time", "result_due"),
+    "reopen_rate": ("reopens", "finished"),
+    "misroute_rate": ("misrouted", "referred"),
+    "closure_loop": ("informed", "finished"),
+    "satisfaction": ("satisfied", "answered"),
+    "response_rate": ("answered", "asked"),
+}
+
+
+def figure_cells(counts: Counts, sel: Selection, *, public: bool = False,
+                 links: bool = True, audit_link: str = "") -> list[Cell]:
+    cells = []
+    for key, _label, kind, figure in FIGURE_COLUMNS:
+        if public and key in PUBLIC_LEFT_OUT:
+            continue
+        value = getattr(counts, key)
+        title = ""
+        if key in PARTS:
+            top, bottom = PARTS[key]
+            title = _part(getattr(counts, top), getattr(counts, bottom))
+        elif key == "audit_score":
+            title = _part(counts.audit_yes, counts.audited * 4)
+        link = requests_link(sel, figure, public=public or not links) if figure else audit_link
+        cells.append(Cell(value, kind, link if value not in (None, 0) else "", title))
+    return cells
+
+
+def figure_columns(*, public: bool = False) -> list[tuple[str, str | Promise]]:
+    return [(key, label) for key, label, _kind, _f in FIGURE_COLUMNS
+            if not (public and key in PUBLIC_LEFT_OUT)]
+
+
+def breakdown(figures: Figures, dimension: str, rows: list[Row], *,
+              public: bool = False) -> Table:
+    """One row per district (unit, group, subject, channel) with every figure."""
+    sel = figures.selection
+    table = Table(dimension, DIMENSION_TITLES[dimension],
+                  [("name", DIMENSION_NAMES[dimension]), *figure_columns(public=public)])
+    for row in rows:
+        narrowed = sel.narrowed(dimension, row.key)
+        # Only "no district" can be asked for by filter; other keyless rows have no list.
+        listed = not public and (row.key is not None or dimension == "district")
+        audit_link = _audit_link(sel, dimension, row.key) if listed else ""
+        table.rows.append([Cell(row.name, "name", requests_link(narrowed, "volume",
+                                                                public=not listed)),
+                           *figure_cells(row.counts, narrowed, public=public, links=listed,
+                                         audit_link=audit_link)])
+    return table
+
+
+def _audit_link(sel: Selection, dimension: str, key: str | None) -> str:
+    if dimension != "unit" or not key:
+        return ""
+    return reverse("oversight:audits") + "?" + urlencode(
+        {"month": str(sel.period.last), "unit": key})
+
+
+def backlog_table(figures: Figures, rows: list[Row]) -> Table:
+    """Open requests now per unit, by age, with the overdue and planned ones."""
+    sel = figures.selection
+    columns: list[tuple[str, str | Promise]] = [
+        ("name", _("Unit")), ("open", _("Open now")),
+        *((f"age_{code}", label) for code, _h, label in AGE_BUCKETS),
+        ("overdue", _("Overdue now")), ("planned", _("Planned")),
+        ("planned_overdue", _("Planned, date passed")),
+    ]
+    table = Table("backlog", _("Backlog and overdue by unit"), columns)
+    for row in rows:
+        if not row.counts.open:
+            continue
+        narrowed = sel.narrowed("unit", row.key)
+        c = row.counts
+        values = [("open", c.open), *((f"age_{code}", c.backlog[code])
+                                      for code, _h, _l in AGE_BUCKETS),
+                  ("overdue", c.overdue), ("planned", c.planned),
+                  ("planned_overdue", c.planned_overdue)]
+        table.rows.append([Cell(row.name, "name"), *(
+            Cell(v, "count", requests_link(narrowed, figure) if v else "")
+            for figure, v in values)])
+    return table
+
+
+def ranking_table(key: str, title: str | Promise, ranked: list[Ranked], sel: Selection,
+                  dimension: str, *, public: bool = False) -> Table:
+    columns: list[tuple[str, str | Promise]] = [
+        ("rank", _("Rank")), ("name", DIMENSION_NAMES[dimension]), ("index", _("Index")),
+        *((part, label) for part, label in INDEX_PARTS),
+    ]
+    table = Table(key, title, columns)
+    for r in ranked:
+        parts = index_parts(r.counts)
+        narrowed = sel.narrowed(dimension, None if r.key == NONE else r.key)
+        table.rows.append([
+            Cell(r.rank, "count"), Cell(r.name, "name", requests_link(narrowed, "volume",
+                                                                      public=public)),
+            Cell(r.index, "score"), *(Cell(parts[p], "share") for p, _l in INDEX_PARTS)])
+    return table
+
+
+def series_table(points: list[dict[str, Any]], sel: Selection, labels: list[str]) -> Table:
+    columns: list[tuple[str, str | Promise]] = [
+        ("period", _("Period")), ("volume", _("Requests")),
+        ("first_share", _("First actions on time")), ("result_share", _("Results on time"))]
+    table = Table("series", _("Over time"), columns)
+    for point, label in zip(points, labels, strict=True):
+        table.rows.append([Cell(label, "name"), Cell(point["volume"]),
+                           Cell(point["first_share"], "share"),
+                           Cell(point["result_share"], "share")])
+    return table
+
+
+def requests_table(cases: QuerySet[Case], title: str | Promise, *, contact: bool) -> Table:
+    """The requests behind a number, one row each (contact details only when allowed)."""
+    columns: list[tuple[str, str | Promise]] = [
+        ("tracking_code", _("Tracking code")), ("created_at", _("Received at")),
+        ("subject", _("Subject")), ("district", _("District")), ("unit", _("Unit")),
+        ("channel", _("Channel")), ("status", _("Status")),
+        ("respond_by", _("First action due")), ("responded_at", _("First action at")),
+        ("resolve_by", _("Result due")), ("resolved_at", _("Result at")),
+        ("closed_at", _("Closed at")),
+    ]
+    if contact:
+        columns += [("contact_name", _("Name")), ("contact_phone", _("Phone"))]
+    return Table("requests", title, columns, _request_rows(cases, contact))  # type: ignore[arg-type]
+
+
+def _request_rows(cases: QuerySet[Case], contact: bool) -> Iterator[list[Cell]]:
+    for case in cases.iterator(chunk_size=2000):
+        row = [Cell(case.tracking_code, "text"), Cell(case.created_at, "time"),
+               Cell(case.subject.name, "name"),
+               Cell(case.district.name if case.district else "", "name"),
+               Cell(case.unit.name if case.unit else "", "name"),
+               Cell(case.get_channel_display(), "name"), Cell(case.get_status_display(), "name"),
+               *(Cell(getattr(case, f), "time") for f in
+                 ("respond_by", "responded_at", "resolve_by", "resolved_at", "closed_at"))]
+        if contact:
+            row += [Cell(case.contact_name, "text"), Cell(case.contact_phone, "text")]
+        yield row

@@ -1,0 +1,162 @@
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from open137.cases.models import Case
+from open137.cases.testing import CityTestCase, make_user
+from open137.directory.models import Staff
+from open137.oversight import actions
+from open137.oversight.figures import Counts, composite_index, index_parts, rank
+from open137.oversight.models import current_weights
+from open137.oversight.queries import (
+    NONE,
+    Selection,
+    cases_behind,
+    figures_for,
+    series,
+)
+from open137.oversight.tests import scenario
+from open137.oversight.tests.scenario import NOW, PERIOD
+
+
+class FiguresOfAKnownMonthTests(CityTestCase):
+    s: dict[str, Case]
+    inspector: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.s = scenario.build(cls)
+        cls.inspector = make_user("ivy", Staff.Role.INSPECTOR)
+        with override_settings(AUDIT_SAMPLE_SIZE=10):
+            samples = actions.draw_audit_sample(month=scenario.MONTH, by=cls.inspector)
+        grades = {"A": (True, True, True, True), "B": (True, True, False, False),
+                  "E": (True, True, True, False)}
+        for sample in samples:
+            for item in sample.items.all():
+                code = next(k for k, v in cls.s.items() if v.pk == item.case_id)
+                if code in grades:
+                    a, b, c, d = grades[code]
+                    actions.grade_audit(item, subject_right=a, referral_right=b,
+                                        action_adequate=c, citizen_informed=d, by=cls.inspector,
+                                        comment="")
+
+    def figures(self, **filters: str) -> Counts:
+        return figures_for(Selection(PERIOD, **filters), NOW).total()
+
+    def test_every_figure_of_the_month_is_exact(self) -> None:
+        c = self.figures()
+        self.assertEqual(
+            (c.volume, c.referred, c.referral_hours_median, c.referral_hours_mean),
+            (7, 7, 0.0, 0.71))
+        self.assertEqual((c.first_due, c.first_on_time, c.result_due, c.result_on_time),
+                         (6, 4, 5, 3))
+        self.assertEqual((c.finished, c.reopens, c.misrouted, c.informed),
+                         (4, 1, 1, 2))
+        self.assertEqual((c.asked, c.answered, c.satisfied), (4, 2, 1))
+        self.assertEqual((c.open, c.overdue, c.planned, c.planned_overdue), (4, 1, 1, 1))
+        self.assertEqual(c.backlog, {"0-1d": 0, "1-3d": 1, "3-7d": 0, "7-30d": 1, "30d+": 2})
+        self.assertEqual((c.audited, c.audit_yes), (3, 9))
+        self.assertAlmostEqual(c.first_on_time_share, 4 / 6)
+        self.assertAlmostEqual(c.result_on_time_share, 3 / 5)
+        self.assertAlmostEqual(c.reopen_rate, 1 / 4)
+        self.assertAlmostEqual(c.misroute_rate, 1 / 7)
+        self.assertAlmostEqual(c.satisfaction, 1 / 2)
+        self.assertAlmostEqual(c.response_rate, 2 / 4)
+        self.assertAlmostEqual(c.audit_score, 9 / 12)
+        self.assertAlmostEqual(c.closure_loop, 2 / 4)
+        # compliance (4 + 3) / (6 + 5), satisfaction 1/2, reopen 1 - 1/4, misroute 1 - 1/7,
+        # audit 9/12, with the default weights (they add up to 100).
+        expected = 30 * 7 / 11 + 25 * 1 / 2 + 15 * 3 / 4 + 10 * 6 / 7 + 20 * 9 / 12
+        self.assertEqual(composite_index(index_parts(c), current_weights().as_dict()),
+                         round(expected, 1))
+
+    def test_breakdowns_split_the_same_requests(self) -> None:
+        f = figures_for(Selection(PERIOD), NOW)
+        units = {row.key: row.counts for row in f.rows("unit")}
+        self.assertEqual(set(units), {self.unit.code, self.other_unit.code})
+        mine, theirs = units[self.unit.code], units[self.other_unit.code]
+        self.assertEqual((mine.volume, mine.finished, mine.reopens, mine.misrouted),
+                         (6, 4, 1, 0))
+        self.assertEqual((theirs.volume, theirs.misrouted, theirs.planned,
+                          theirs.planned_overdue), (1, 1, 1, 1))
+        self.assertEqual((mine.audited, mine.audit_yes), (3, 9))
+        districts = {row.key: row.counts for row in f.rows("district")}
+        self.assertEqual(set(districts), {self.district.code, None})
+        nowhere = districts[None]
+        self.assertEqual((nowhere.volume, nowhere.referral_hours_median,
+                          nowhere.referral_hours_mean), (2, 2.5, 2.5))
+        channels = {row.key: row.counts.volume for row in f.rows("channel")}
+        self.assertEqual(channels, {"phone": 5, "web": 1, "sms": 1})
+        groups = f.rows("group")
+        self.assertEqual(sum(r.counts.volume for r in groups), 7)
+        subjects = {row.key: row.counts.volume for row in f.rows("subject")}
+        self.assertEqual(subjects, {self.works_subject.code: 6, self.org_subject.code: 1})
+
+    def test_filters_narrow_every_figure(self) -> None:
+        c = self.figures(district=NONE)
+        self.assertEqual((c.volume, c.referred, c.misrouted, c.open, c.overdue), (2, 2, 1, 2, 1))
+        c = self.figures(channel="web")
+        self.assertEqual((c.volume, c.finished, c.reopens, c.answered, c.satisfied),
+                         (1, 1, 1, 1, 0))
+        c = self.figures(subject=self.org_subject.code)
+        self.assertEqual((c.volume, c.planned), (1, 1))
+        c = self.figures(scope_unit=self.other_unit.code)
+        self.assertEqual((c.volume, c.misrouted, c.audited), (1, 1, 0))
+
+    def test_every_number_lists_exactly_the_requests_it_counts(self) -> None:
+        sel = Selection(PERIOD)
+        c = self.figures()
+        s = self.s
+        expected = {
+            "volume": {"A", "B", "C", "D", "E", "F", "I"},
+            "first_late": {"D", "I"},
+            "result_late": {"D", "I"},
+            "result_on_time": {"A", "B", "E"},
+            "finished": {"A", "B", "E", "I"},
+            "reopened": {"B"},
+            "misrouted": {"C"},
+            "answered": {"A", "B"},
+            "satisfied": {"A"},
+            "open": {"C", "D", "G", "G2"},
+            "overdue": {"D"},
+            "planned_overdue": {"C"},
+            "age_30d+": {"C", "D"},
+            "age_1-3d": {"G"},
+        }
+        expected["informed"] = {"A", "B"}
+        expected["not_informed"] = {"E", "I"}
+        for figure, names in expected.items():
+            with self.subTest(figure=figure):
+                found = set(cases_behind(sel, figure, NOW).values_list("pk", flat=True))
+                self.assertEqual(found, {s[n].pk for n in names})
+        self.assertEqual(cases_behind(sel, "first_on_time", NOW).count(), c.first_on_time)
+
+    def test_the_ranking_uses_the_published_weights(self) -> None:
+        f = figures_for(Selection(PERIOD), NOW)
+        weights = current_weights().as_dict()
+        self.assertEqual(weights, {"compliance": 30, "satisfaction": 25, "reopen": 15,
+                                   "misroute": 10, "audit": 20})
+        ranked = rank([(r.key or NONE, r.name, r.counts) for r in f.rows("district")], weights)
+        first = ranked[0]
+        self.assertEqual(first.key, self.district.code)
+        # A, B, E, F, I: compliance 6/8, satisfaction 1/2, reopen 1 - 1/4, misroute 1 - 0/5,
+        # audit 9/12; the weights add up to 100.
+        expected = 30 * 6 / 8 + 25 * 1 / 2 + 15 * 3 / 4 + 10 * 1 + 20 * 9 / 12
+        self.assertEqual(first.index, round(expected, 1))
+        self.assertEqual(first.rank, 1)
+
+    def test_volume_and_compliance_over_time(self) -> None:
+        rows = series(Selection(PERIOD), NOW)
+        self.assertEqual(len(rows), 30)  # Mehr has 30 days
+        self.assertEqual(sum(r["volume"] for r in rows), 7)
+        self.assertEqual([r["volume"] for r in rows[:3]], [6, 1, 0])
+        self.assertEqual(sum(r["result_on_time"] for r in rows), 3)
+        wide = series(Selection(scenario.Period(scenario.Month(1404, 6), scenario.Month(1404, 9))),
+                      NOW)
+        self.assertEqual([r["volume"] for r in wide], [1, 7, 2, 0])
+
+    def test_counting_takes_a_fixed_number_of_queries(self) -> None:
+        with self.assertNumQueries(4):
+            f = figures_for(Selection(PERIOD), NOW)
+        with self.assertNumQueries(2):  # the medians, and the districts' names
+            f.rows("district")

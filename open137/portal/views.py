@@ -1,0 +1,278 @@
+"""The citizen portal: report a problem, follow it by tracking code, answer the result."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from open137.cases import actions
+from open137.cases.models import Case, CaseEvent, Channel
+from open137.cases.queries import find_by_tracking_code
+from open137.cases.workflow import Status
+from open137.core import tracking
+from open137.core.dates import is_persian
+from open137.core.errors import DomainError
+from open137.core.ratelimit import hit
+from open137.core.text import latin_digits, persian_digits
+from open137.directory.models import District, Kind, Subject
+from open137.directory.queries import city, locate_district
+from open137.portal import hints
+from open137.portal.forms import AnswerForm, LookupForm, SubmitForm
+from open137.portal.timeline import public_timeline
+
+SUBMITTED = "portal_submitted"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address; behind a trusted proxy, the one the proxy saw."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = getattr(settings, "FORWARDED_ALLOW_IPS", ["127.0.0.1"])
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and ("*" in trusted or remote in trusted):
+        # The last hop is the one our proxy appended; earlier ones the client can forge.
+        return forwarded.split(",")[-1].strip() or remote
+    return remote
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The portal's page: a new request (submitted here) and the tracking-code lookup."""
+    form = SubmitForm()
+    if request.method == "POST":
+        allowed, retry_after = hit(f"portal:{client_address(request)}",
+                                   settings.RATE_LIMIT_PORTAL)
+        if not allowed:
+            return _too_many(request, retry_after)
+        form = SubmitForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                case = _submit(request, form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None,
+                               str(error))
+            else:
+                request.session[SUBMITTED] = case.tracking_code
+                return redirect("portal_submitted")
+    return render(request, "portal/home.html", _home_context(form))
+
+
+@transaction.atomic
+def _submit(request: HttpRequest, data: dict[str, Any]) -> Case:
+    case = actions.receive_case(
+        subject=data["subject"], kind=data["kind"], channel=Channel.WEB, by=request.user,
+        description=data["description"], lat=data["lat"], lon=data["lon"],
+        address=data["address"], contact_name=data["name"], contact_phone=data["phone"],
+        language=get_language() or "fa",
+    )
+    for photo in data["photos"]:
+        actions.add_attachment(case, file=photo, by=request.user)
+    original = find_by_tracking_code(data["follow"]) if data["follow"] else None
+    if original is not None and original.is_open and original.subject_id == case.subject_id:
+        # The citizen chose to follow an open report of the same problem nearby.
+        actions.link_duplicate(case, original=original, by=None)
+    else:
+        hints.attach_to_incident(case)
+    return case
+
+
+def _home_context(form: SubmitForm) -> dict[str, Any]:
+    subjects = Subject.objects.filter(active=True).select_related("group")
+    groups: dict[Any, list[Subject]] = {}
+    for subject in sorted(subjects, key=lambda s: (
+            s.group is None, s.group.position if s.group else 0,
+            s.group.code if s.group else "", s.position, s.code)):
+        groups.setdefault(subject.group, []).append(subject)
+    chosen = form["subject"].value() or ""
+    here = city()
+    return {
+        "form": form, "groups": list(groups.items()), "chosen": chosen,
+        "urgent_codes": [s.code for s in subjects if s.urgent],
+        "chosen_urgent": any(s.urgent and s.code == chosen for s in subjects),
+        "kinds": Kind.objects.filter(active=True), "lookup": LookupForm(),
+        "city": here, "map_center": (here.map_center if here and here.map_center else ""),
+        "map_zoom": here.map_zoom if here else 12,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+    }
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    minutes = max(1, round(retry_after / 60))
+    response = render(request, "portal/message.html", {
+        "title": _("Too many requests"),
+        "text": _("Too many requests were sent from your connection. Try again in "
+                  "%(minutes)s minutes, or call 137.") % {"minutes": minutes},
+    }, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@never_cache
+def submitted(request: HttpRequest) -> HttpResponse:
+    """The confirmation after a new request: its tracking code, large."""
+    code = request.session.get(SUBMITTED)
+    case = find_by_tracking_code(code) if code else None
+    if case is None:
+        return redirect("home")
+    return render(request, "portal/submitted.html", {"case": case})
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """The lookup form: any digits and spaces -> the request's tracking page."""
+    form = LookupForm(request.GET or None)
+    if form.is_valid():
+        code = tracking.clean_code(form.cleaned_data["code"])
+        if code:
+            return redirect("portal_track", code=code)
+        form.add_error("code", _("A tracking code is made of digits only."))
+    return render(request, "portal/lookup.html", {"lookup": form},
+                  status=400 if form.is_bound else 200)
+
+
+def _find(request: HttpRequest, code: str) -> Case | HttpResponse:
+    """The request for a code in the URL, or the page that says plainly what is wrong."""
+    cleaned = tracking.clean_code(code)
+    if not tracking.is_tracking_code(cleaned):
+        error = _("This tracking code is not valid: check the digits.")
+    elif (case := find_by_tracking_code(cleaned)) is None:
+        error = _("No request has this tracking code. Check the code, or call 137.")
+    else:
+        return case
+    form = LookupForm({"code": latin_digits(code)})
+    form.is_valid()
+    form.add_error("code", error)
+    return render(request, "portal/lookup.html", {"lookup": form}, status=404)
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The tracking page: status, the public history and the unit's answers; no personal data."""
+    if code != tracking.clean_code(code) and tracking.is_tracking_code(code):
+        return redirect("portal_track", code=tracking.clean_code(code))
+    found = _find(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    case = found
+    form = AnswerForm(phone=case.contact_phone) if can_answer(case) else None
+    return render(request, "portal/track.html", _track_context(case, form))
+
+
+def _track_context(case: Case, form: AnswerForm | None) -> dict[str, Any]:
+    events = (CaseEvent.objects.filter(case=case, public=True)
+              .select_related("to_unit").order_by("at", "pk"))
+    after_photos = case.attachments.filter(event__public=True, event__step__in=[
+        "resolve", "reject", "plan"]).exclude(file="")
+    return {
+        "case": case, "timeline": public_timeline(events), "answer_form": form,
+        "after_photos": after_photos, "incident_message": hints.incident_message(case),
+        "is_open": case.is_open and case.status != Status.PLANNED,
+        "window_days": satisfaction_window().days,
+    }
+
+
+def satisfaction_window() -> timedelta:
+    return timedelta(days=settings.SATISFACTION_WINDOW_DAYS)
+
+
+def can_answer(case: Case) -> bool:
+    """A result (or a refusal) the citizen has not answered yet, within the window."""
+    if case.status not in {Status.RESOLVED, Status.REJECTED} or case.satisfied is not None:
+        return False
+    return case.resolved_at is None or timezone.now() - case.resolved_at <= satisfaction_window()
+
+
+@require_POST
+def answer(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen's answer to the result: satisfied closes it, an objection reopens it."""
+    found = _find(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    case = found
+    if not can_answer(case):
+        messages.error(request, _("This request is not waiting for your answer."))
+        return redirect("portal_track", code=case.tracking_code)
+    # The last digits of the phone guard against strangers answering for the citizen; a
+    # limit per request stops anyone from trying all ten thousand endings.
+    allowed, retry_after = hit(f"portal-answer:{case.pk}", "10/h")
+    if not allowed:
+        return _too_many(request, retry_after)
+    form = AnswerForm(request.POST, phone=case.contact_phone)
+    if not form.is_valid():
+        return render(request, "portal/track.html", _track_context(case, form))
+    satisfied = form.cleaned_data["answer"] == AnswerForm.SATISFIED
+    try:
+        actions.answer_satisfaction(case, satisfied=satisfied, by=None,
+                                    note=form.cleaned_data["comment"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you: your answer was recorded.") if satisfied else
+                         _("Your objection was recorded and the request was sent back to "
+                           "the unit."))
+    return redirect("portal_track", code=case.tracking_code)
+
+
+@require_GET
+def district(request: HttpRequest) -> JsonResponse:
+    """The district that contains a point: {"code", "name"} (code null outside the city)."""
+    try:
+        lat = float(latin_digits(request.GET.get("lat", "")))
+        lon = float(latin_digits(request.GET.get("lon", "")))
+    except ValueError:
+        return JsonResponse({"error": _("The place on the map is not valid; drop the pin "
+                                        "again.")}, status=400)
+    code = locate_district(lat, lon)
+    found = District.objects.filter(code=code).first() if code else None
+    if found is None:
+        return JsonResponse({"code": None, "name": "",
+                             "message": _("This place is outside the city's districts; the "
+                                          "centre will route your request by hand.")})
+    name = persian_digits(found.name) if is_persian() else found.name
+    return JsonResponse({"code": found.code, "name": name, "message": ""})
+
+
+@require_GET
+@cache_control(max_age=600, public=True)
+def districts(request: HttpRequest) -> JsonResponse:
+    """Every active district's polygon as GeoJSON, with its names in both languages."""
+    features = [
+        {"type": "Feature", "geometry": d.geometry,
+         "properties": {"code": d.code, "fa": persian_digits(d.name_fa),
+                        "en": d.name_en or d.name_fa}}
+        for d in District.objects.filter(active=True).order_by("number", "code")
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_POST
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The subjects the description suggests (an htmx partial); the sure one is chosen."""
+    allowed, _retry = hit(f"portal-suggest:{client_address(request)}",
+                          getattr(settings, "RATE_LIMIT_CLASSIFY", "120/m"))
+    text = request.POST.get("description", "")
+    found = hints.suggest_subjects(text, 3) if allowed and len(text.strip()) >= 8 else []
+    confident = found[0][0].code if found and found[0][1] >= hints.confident_score() else ""
+    return render(request, "portal/_suggestions.html",
+                  {"suggestions": found, "confident": confident})
+
+
+@require_POST
+def nearby(request: HttpRequest) -> HttpResponse:
+    """Open requests on the chosen subject near the pin, which the citizen may follow."""
+    subject = Subject.objects.filter(code=request.POST.get("subject", ""), active=True).first()
+    try:
+        lat = float(latin_digits(request.POST.get("lat", "")))
+        lon = float(latin_digits(request.POST.get("lon", "")))
+    except ValueError:
+        subject = None
+    text = request.POST.get("description", "")
+    found = hints.nearby_open_cases(subject, lat, lon, text) if subject else []
+    return render(request, "portal/_nearby.html", {"nearby": found})

@@ -1,0 +1,152 @@
+"""What an SMS from a citizen does. Answers are queued in the outbox, never sent from here.
+
+- `1` or `2` (in any digits) answers the satisfaction question of the sender's latest
+  resolved request: 1 closes it as satisfied, 2 reopens it to the same unit.
+- A tracking code (any digits, spaces or dashes) is answered with that request's status.
+- Any other text is a new request from the SMS channel; its receipt carries the code.
+"""
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import override
+
+from open137.cases import actions as cases
+from open137.cases.messages import citizen_values
+from open137.cases.models import Case, Channel
+from open137.cases.queries import find_by_tracking_code
+from open137.cases.workflow import Status
+from open137.core.errors import DomainError
+from open137.core.phones import normalize_phone
+from open137.core.text import latin_digits, normalize_text
+from open137.core.tracking import clean_code
+from open137.directory.models import Subject
+from open137.directory.queries import triage_unit
+from open137.notifications import actions as outbox
+from open137.notifications.texts import Kind
+
+log = logging.getLogger(__name__)
+
+_DIGITS_ONLY = re.compile(r"^[\d\s\-.]+$")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the SMS did: satisfied, reopened, status, unknown_code, nothing_to_answer,
+    refused, created or empty; and the request it concerned."""
+
+    action: str
+    tracking_code: str = ""
+
+
+def _reply(phone: str, kind: str, values: dict[str, Any], *, case: Case | None = None,
+           now: datetime | None = None) -> None:
+    # The citizen has just written and waits for the answer: it goes out at once.
+    outbox.enqueue_sms(to=phone, kind=kind, values=values, language=settings.LANGUAGE_CODE,
+                       case_id=case.pk if case else None, urgent=True,
+                       key=f"sms-reply:{uuid.uuid4().hex}", now=now)
+
+
+@transaction.atomic
+def receive_sms(*, phone: str, text: str, now: datetime | None = None) -> Outcome:
+    """Act on one SMS from a citizen and queue the answer."""
+    phone = normalize_phone(phone)
+    compact = latin_digits(text or "").strip()
+    if compact in {"1", "2"}:
+        return _answer(phone, satisfied=compact == "1", now=now)
+    if compact and _DIGITS_ONLY.match(compact):
+        return _status(phone, compact, now=now)
+    description = normalize_text(text or "")
+    if not description:
+        return Outcome("empty")
+    case = cases.receive_case(subject=subject_for(description), channel=Channel.SMS, by=None,
+                              description=description, contact_phone=phone,
+                              language=settings.LANGUAGE_CODE, at=now)
+    return Outcome("created", case.tracking_code)
+
+
+def _answer(phone: str, *, satisfied: bool, now: datetime | None) -> Outcome:
+    case = (Case.objects.filter(contact_phone=phone, status=Status.RESOLVED)
+            .order_by("-resolved_at", "-pk").first())
+    if case is None:
+        _reply(phone, Kind.NOTHING_TO_ANSWER, {}, now=now)
+        return Outcome("nothing_to_answer")
+    try:
+        # A savepoint: a refused answer must not undo the reply that explains it.
+        with transaction.atomic():
+            cases.answer_satisfaction(case, satisfied=satisfied, by=None, at=now)
+    except DomainError as error:
+        _reply(phone, Kind.ERROR_REPLY, {"message": str(error)}, case=case, now=now)
+        return Outcome("refused", case.tracking_code)
+    # The thanks or the reopening message follows from the step itself.
+    return Outcome("satisfied" if satisfied else "reopened", case.tracking_code)
+
+
+def _status(phone: str, typed: str, *, now: datetime | None) -> Outcome:
+    case = find_by_tracking_code(typed)
+    if case is None:
+        _reply(phone, Kind.UNKNOWN_CODE, {"code": clean_code(typed)}, now=now)
+        return Outcome("unknown_code")
+    with override(settings.LANGUAGE_CODE):
+        values = citizen_values(case)
+    _reply(phone, Kind.STATUS_REPLY, values, case=case, now=now)
+    return Outcome("status", case.tracking_code)
+
+
+def subject_for(text: str) -> Subject:
+    """The classifier's confident suggestion, or the subject the triage centre handles."""
+    return _suggested(text) or triage_subject()
+
+
+def triage_subject() -> Subject:
+    """The active subject whose handler is the triage unit (the city's "other")."""
+    code = triage_unit().code
+    subjects = Subject.objects.filter(active=True).order_by("position", "code")
+    found = (subjects.filter(handler__in=[f"org:{code}", f"central:{code}"]).first()
+             or subjects.first())
+    if found is None:
+        raise LookupError("No active subject: load a city pack first (open137 load_city).")
+    return found
+
+
+def _suggested(text: str) -> Subject | None:
+    """The classifier's suggestion when it is confident; None without a classifier."""
+    try:
+        module = import_module("open137.intelligence.suggest")
+    except ImportError:
+        return None
+    except Exception:  # a classifier that cannot load must not lose the citizen's request
+        log.exception("The subject classifier cannot be loaded; the SMS goes to triage")
+        return None
+    try:
+        if hasattr(module, "best_confident"):
+            code = module.best_confident(text)
+        else:
+            code = _confident_code(module, list(module.suggest(text, k=1)))
+    except Exception:  # a broken model must not lose the citizen's request either
+        log.exception("Subject suggestion failed; the SMS goes to triage")
+        return None
+    return Subject.objects.filter(code=code, active=True).first() if code else None
+
+
+def _confident_code(module: Any, suggestions: list[Any]) -> str | None:
+    """The first suggestion's code when its score reaches the module's threshold."""
+    if not suggestions:
+        return None
+    first = suggestions[0]
+    if isinstance(first, dict):
+        code, score = first.get("code"), first.get("score", 0.0)
+    elif isinstance(first, tuple | list):
+        code, score = first[0], first[1]
+    else:
+        code, score = getattr(first, "code", None), getattr(first, "score", 0.0)
+    threshold = next((getattr(module, name) for name in ("THRESHOLD", "MIN_SCORE")
+                      if isinstance(getattr(module, name, None), int | float)), 0.0)
+    return str(code) if code and float(score or 0.0) >= threshold else None

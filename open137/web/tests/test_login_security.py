@@ -1,0 +1,36 @@
+from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.models import User
+from django.test import TestCase, override_settings
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+class LoginLockoutTests(TestCase):
+    alice: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.alice = User.objects.create_user("alice", password="right-pass-137")
+
+    def attempt(self, password: str) -> int:
+        return self.client.post("/accounts/login/", {"username": "alice", "password": password},
+                                REMOTE_ADDR="10.0.0.1").status_code
+
+    def test_repeated_failures_lock_the_account_even_with_the_right_password(self) -> None:
+        self.assertEqual([self.attempt("wrong") for _ in range(2)], [200, 200])
+        self.assertEqual(self.attempt("wrong"), 429)
+        response = self.client.post("/accounts/login/", {"username": "alice",
+                                                         "password": "right-pass-137"},
+                                    REMOTE_ADDR="10.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "Too many failed sign-in attempts", status_code=429)
+
+    def test_a_successful_sign_in_is_not_locked(self) -> None:
+        self.assertEqual(self.attempt("wrong"), 200)
+        self.assertEqual(self.attempt("right-pass-137"), 302)
+
+
+class PasswordHashingTests(TestCase):
+    @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
+    def test_passwords_are_hashed_with_argon2(self) -> None:
+        user = User.objects.create_user("bob", password="another-pass-137")
+        self.assertEqual(identify_hasher(user.password).algorithm, "argon2")
