@@ -55,6 +55,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 class Run:
     seconds: float
     max_rss_mb: float
+    cpu_seconds: float
     out: str
     err: str
     code: int
@@ -91,8 +92,8 @@ def command(args: list[str], env: dict[str, str], *, timeout: float = 900,
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    run = Run(seconds, usage.ru_maxrss / 1024, out.read_text(), err.read_text(),
-              proc.returncode)
+    run = Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
+              out.read_text(), err.read_text(), proc.returncode)
     if check and run.code != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({run.code}):\n{run.out}\n{run.err}")
     return run
@@ -212,6 +213,7 @@ def import_figures(db: Database, label: str, files: list[Path], mapping: str,
         "skipped": sum(r["skipped"] for r in runs), "reasons": reasons,
         "seconds": run.seconds, "rows_per_second": rows / run.seconds,
         "peak_rss_mb": run.max_rss_mb, "events": after["events"] - before["events"],
+        "cpu_us_per_row": run.cpu_seconds / max(rows, 1) * 1e6,
         "statuses": after["statuses"], "with_district": after["with_district"],
     }
     if baseline:

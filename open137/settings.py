@@ -122,10 +122,12 @@ INSTALLED_APPS = [
     "open137.open311",
     "open137.imports",
     "open137.smsgateway",
+    "open137.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "open137.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -373,6 +375,9 @@ RATE_LIMIT_OPEN311_POST = envstr("RATE_LIMIT_OPEN311_POST", "120/m")
 OPEN311_CONTACT = envstr("OPEN311_CONTACT", "")
 OPEN311_KEY_SERVICE = envstr("OPEN311_KEY_SERVICE", "")
 OPEN311_ENDPOINT_TYPE = envstr("OPEN311_ENDPOINT_TYPE", "production")
+# Days after closing when a request's contact details (and its followers') are removed by
+# `open137 anonymise` and the worker's daily job.
+ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", 365)
 # Proxies whose X-Forwarded-For names the real client (the same variable gunicorn reads).
 FORWARDED_ALLOW_IPS = [a.strip() for a in envstr("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")
                        if a.strip()]
@@ -382,3 +387,24 @@ if not DEBUG:
     CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Behind HTTPS (docs/security.md): SECURE_SSL=1 makes cookies secure, redirects plain HTTP
+# (SECURE_SSL_REDIRECT, on by default then; off when the proxy redirects already) and sends
+# HSTS for SECURE_HSTS_SECONDS (a year by default). SECURE_PROXY_SSL_HEADER=1 trusts the
+# proxy's X-Forwarded-Proto; set it only when the proxy always sets or strips that header.
+SECURE_SSL = envbool("SECURE_SSL", False) and not DEBUG
+if SECURE_SSL:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    # The health check is asked over plain HTTP by load balancers and monitors.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if envbool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (open137.security.middleware): extra style sources, space
+# separated, e.g. "'unsafe-inline'" should a vendored library need it.
+CSP_STYLE_EXTRA = envstr("CSP_STYLE_EXTRA", "").split()

@@ -29,6 +29,9 @@ from open137.cases.queries import staff_of, visible_cases
 from open137.cases.workflow import STEP_NAMES, Step
 from open137.core.dates import is_persian
 from open137.core.text import latin_digits, persian_digits
+from open137.security.actions import record_contact_view
+from open137.security.models import ContactView
+from open137.security.queries import has_contact, rows_with_contact
 
 HISTORY = Prefetch("events", queryset=CaseEvent.objects.select_related(
     "from_unit", "to_unit", "actor"))
@@ -129,6 +132,13 @@ class CaseListView(generics.ListCreateAPIView):
         return {**super().get_serializer_context(),
                 "sees_contact": getattr(self, "sees_contact", False)}
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        if self.sees_contact and isinstance(response.data, dict):
+            record_contact_view(case_ids=rows_with_contact(response.data.get("results", [])),
+                                by=request.user, where=ContactView.Where.API_LIST)
+        return response
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         staff = staff_of(request.user)
         if staff is None or not staff.is_centre:
@@ -158,7 +168,11 @@ class CaseDetailView(generics.RetrieveAPIView):
     serializer_class = s.CaseDetailSerializer
 
     def get_object(self) -> Case:
-        return find_case(self.request, self.kwargs["id"], history=True)
+        case = find_case(self.request, self.kwargs["id"], history=True)
+        if has_contact(case) and sees_contact(self.request.user):
+            record_contact_view(case_ids=[case.pk], by=self.request.user,
+                                where=ContactView.Where.API_DETAIL)
+        return case
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(),

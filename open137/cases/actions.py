@@ -376,6 +376,22 @@ def flag_plan_due(case: Case, *, at: datetime | None = None) -> CaseEvent | None
 
 
 @transaction.atomic
+def anonymise_case(case: Case, *, by: User = None,
+                   at: datetime | None = None) -> CaseEvent | None:
+    """Strip a closed request's contact details and its followers'; None if nothing is left."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != Status.CLOSED:
+        raise DomainError(_("Only closed requests can be anonymised."))
+    followers = Follower.objects.filter(case=locked).exclude(phone="", email="")
+    if not (locked.contact_name or locked.contact_phone or locked.contact_email
+            or followers.exists()):
+        return None
+    followers.update(phone="", email="")
+    return record_step(case, Step.ANONYMISE, by=by, at=at,
+                       contact_name="", contact_phone="", contact_email="")
+
+
+@transaction.atomic
 def add_attachment(case: Case, *, file: File | None = None, url: str = "", by: User,
                    event: CaseEvent | None = None) -> Attachment:
     """Attach a photo (an uploaded file or an address) to a request or to one of its steps."""
@@ -564,8 +580,29 @@ class _History:
                            resolved_at=when, **first)
             else:
                 self._step(case, events, step, when, closed_at=when)
+        self._overdue(case, events)
         self.cases.append(case)
         self.events.append(events)
+
+    def _overdue(self, case: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        """mark_overdue for each deadline that passed before the import, at its due time.
+
+        An open request from years ago has deadlines long past: flagged here, as the
+        deadline watcher would have flagged it then, the watcher finds them done instead
+        of flagging them all now and telling every unit manager about old history.
+        """
+        if case["status"] not in DEADLINES_RUN or case["unit_id"] is None:
+            return
+        running = (("respond", None if case["responded_at"] else case["respond_by"]),
+                   ("resolve", case["resolve_by"]))
+        for deadline, due in running:
+            if due is not None and due <= self.now:
+                events.append({**self.event_base, "step": Step.OVERDUE, "at": due,
+                               "actor_id": None, "from_status": case["status"],
+                               "to_status": case["status"], "from_unit_id": case["unit_id"],
+                               "to_unit_id": case["unit_id"], "public": False,
+                               "data": {"deadline": deadline, "due": due.isoformat()}})
+                case["overdue"] = True
 
     def _route(self, case: dict[str, Any], events: list[dict[str, Any]],
                row: ImportedCase) -> None:

@@ -41,6 +41,7 @@ class Step(StrEnum):
     REMIND = "remind"
     OVERDUE = "overdue"
     PLAN_DUE = "plan_due"
+    ANONYMISE = "anonymise"
 
 
 S = Status
@@ -68,8 +69,9 @@ FINISHED = frozenset({S.RESOLVED, S.REJECTED, S.CLOSED})
 # Steps that record something about a request and leave its status as it is: the deadline
 # watcher's reminder, its overdue flag, and a plan whose expected date has passed. They are
 # written by `record_step` in actions.py, never by `transition`, and are not in TRANSITIONS,
-# so no status change can hide behind them.
-NOTE_STEPS = frozenset({Step.REMIND, Step.OVERDUE, Step.PLAN_DUE})
+# so no status change can hide behind them. Anonymising strips the citizen's contact details
+# from a request closed long ago.
+NOTE_STEPS = frozenset({Step.REMIND, Step.OVERDUE, Step.PLAN_DUE, Step.ANONYMISE})
 
 STEP_NAMES = {
     Step.RECEIVE: _("receive"),
@@ -86,6 +88,7 @@ STEP_NAMES = {
     Step.REMIND: _("remind of the deadline"),
     Step.OVERDUE: _("mark overdue"),
     Step.PLAN_DUE: _("expected date passed"),
+    Step.ANONYMISE: _("remove contact details"),
 }
 
 

@@ -1,5 +1,6 @@
 """The test runner: Django's, with static files served from the source folders."""
 
+import logging
 from typing import Any
 
 import hypothesis
@@ -26,3 +27,6 @@ class Runner(DiscoverRunner):
         # The test client's login() passes no request, which the lockout backend needs;
         # the lockout has its own tests with it switched on.
         settings.AXES_ENABLED = False
+        # Tests ask for many refusals on purpose; only server errors belong in the output.
+        logging.getLogger("django.request").setLevel(logging.ERROR)
+        logging.getLogger("django.security").setLevel(logging.ERROR)

@@ -61,10 +61,13 @@ def parse_datetime(text: str, name: str, tz: tzinfo) -> datetime:
     """A W3C/ISO 8601 date or date-time; a value without an offset is the city's time."""
     text = _LOST_PLUS.sub(r"\1+\2", latin_digits(text))
     try:
-        moment = datetime.fromisoformat(text)
+        moment: datetime | None = datetime.fromisoformat(text)
     except ValueError:
+        moment = None
+    # Years far from ours would overflow the 90-day window arithmetic (a server error).
+    if moment is None or not 1900 <= moment.year <= 2999:
         raise BadRequest(_("%(name)s must be a date and time in ISO 8601 with its offset, "
-                           "such as 2025-01-31T00:00:00Z.") % {"name": name}) from None
+                           "such as 2025-01-31T00:00:00Z.") % {"name": name})
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=tz)
     return moment

@@ -20,6 +20,9 @@ from open137.desk.clocks import clocks_for
 from open137.desk.forms import STEP_FORMS, StepForm
 from open137.desk.views.base import digits, map_config, page, shown_code
 from open137.directory.models import Staff
+from open137.security.actions import record_contact_view
+from open137.security.models import ContactView
+from open137.security.queries import has_contact
 
 DONE = {
     Step.ACCEPT: _("Request %(code)s is accepted."),
@@ -57,7 +60,11 @@ def _case_page(request: HttpRequest, staff: Staff, case: Case, *,
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One request, for anyone whose scope includes it; 404 for everyone else."""
     staff = require_staff(request)
-    return _case_page(request, staff, case_in_scope(request.user, pk))
+    case = case_in_scope(request.user, pk)
+    if has_contact(case) and sees_contact(request.user):
+        record_contact_view(case_ids=[case.pk], by=request.user,
+                            where=ContactView.Where.DESK_REQUEST)
+    return _case_page(request, staff, case)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from open137.cases.models import Case
+from open137.cases.permissions import sees_contact
 from open137.cases.queries import find_by_tracking_code, visible_cases
 from open137.core import tracking
 from open137.core.errors import DomainError, InvalidInput
@@ -20,6 +21,9 @@ from open137.desk.access import CENTRE, case_in_scope, require_staff
 from open137.desk.forms import IntakeForm, LookupForm
 from open137.desk.views.base import map_config, page
 from open137.directory.models import Kind, Staff, Subject
+from open137.security.actions import record_contact_view
+from open137.security.models import ContactView
+from open137.security.queries import has_contact
 
 HISTORY_SIZE = 20
 
@@ -40,6 +44,9 @@ def _desk_page(request: HttpRequest, staff: Staff, *, form: IntakeForm,
                status: int = 200) -> HttpResponse:
     history = (list(lists.caller_history(request.user, caller)[:HISTORY_SIZE])
                if caller else [])
+    if history and sees_contact(request.user):
+        record_contact_view(case_ids=[c.pk for c in history if has_contact(c)],
+                            by=request.user, where=ContactView.Where.DESK_CALL)
     recent = (visible_cases(request.user).filter(created_by_id=request.user.pk)
               .order_by("-created_at")[:10])
     context: dict[str, Any] = {

@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from open137.cases import actions
 from open137.cases.actions import ImportedCase
 from open137.cases.models import Case, CaseEvent, Channel
@@ -35,6 +37,11 @@ def through_actions(row: ImportedCase, by: Any) -> Case:
         actions.reject_case(case, reason=row.result_note, by=by, at=finished)
     if row.closed_at:
         actions.close_case(case, by=by, at=row.closed_at)
+    # The deadline watcher, had it been running then, flagged each deadline as it passed.
+    for deadline in ("respond", "resolve"):
+        due = actions.running_deadline(case, deadline)
+        if due is not None and due <= timezone.now():
+            actions.mark_overdue(case, deadline=deadline, due=due, at=due)
     return case
 
 
@@ -140,3 +147,17 @@ class BulkImportMatchesActionsTests(CityTestCase):
         self.assertEqual(case.responded_at, row.closed_at)
         self.assertEqual(case.unit, self.unit)
         self.assertEqual(case.channel, Channel.IMPORT)
+
+    def test_old_open_requests_arrive_flagged_overdue_and_the_watcher_tells_nobody(self) -> None:
+        from open137.cases.jobs import escalate
+
+        row = self.rows()["referred by district, accepted"]
+        [case_id] = actions.import_cases([row], by=None)
+        assert isinstance(case_id, int)
+        case = Case.objects.get(pk=case_id)
+        self.assertTrue(case.overdue)
+        overdue = case.events.filter(step="overdue")
+        self.assertEqual([e.data["deadline"] for e in overdue], ["resolve"])
+        self.assertEqual(overdue.get().at, case.resolve_by)
+        self.assertEqual(escalate(timezone.now()), "reminded 0, overdue 0")
+        self.assertFalse(Message.objects.exists())

@@ -30,7 +30,8 @@ class PortalInBrowserTests(BrowserTestCase):
     def on_a_phone(self) -> None:
         self.context.close()
         self.context = self.browser.new_context(locale="fa-IR", viewport=PHONE,
-                                                is_mobile=True, has_touch=True)
+                                                is_mobile=True, has_touch=True,
+                                                bypass_csp=self.bypass_csp)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15000)
 

@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from open137.security.models import ContactView
+
+
+@admin.register(ContactView)
+class ContactViewAdmin(admin.ModelAdmin):
+    """Read only: the record of who saw which citizen's contact details."""
+
+    list_display = ["at", "username", "case", "where"]
+    list_filter = ["where", "at"]
+    search_fields = ["username", "case__tracking_code"]
+    date_hierarchy = "at"
+    list_select_related = ["case"]
+    readonly_fields = ["at", "username", "by", "case", "where"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
