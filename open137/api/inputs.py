@@ -4,8 +4,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import jdatetime
-from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -63,12 +61,3 @@ def parse_moment(value: str, *, field: str, end_of_day: bool = False) -> datetim
         raise InvalidInput(_("This date is out of range."), field=field) from None
 
 
-def client_address(request: HttpRequest) -> str:
-    """The caller's address; behind a trusted proxy, the one the proxy saw."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    trusted = settings.FORWARDED_ALLOW_IPS
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and ("*" in trusted or remote in trusted):
-        # The last hop is the one our proxy appended; earlier ones the client can forge.
-        return forwarded.split(",")[-1].strip() or remote
-    return remote

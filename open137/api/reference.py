@@ -16,10 +16,9 @@ from rest_framework.views import APIView
 
 from open137.api import serializers as s
 from open137.api.classify import suggest_subjects
-from open137.api.inputs import client_address
 from open137.api.schema import RETRY_AFTER, errors
 from open137.api.views import validated
-from open137.core.ratelimit import hit
+from open137.core.ratelimit import client_address, hit
 from open137.directory.models import District, Subject, Unit
 
 

@@ -7,8 +7,10 @@ and one small upsert per limited request is cheap next to the request itself.
 import re
 import time
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 
 from open137.core.models import RateCounter
 
@@ -53,3 +55,15 @@ def hit(key: str, rate: str) -> tuple[bool, int]:
     if window % 10 == 0:
         RateCounter.objects.filter(window__lt=window - period).delete()
     return count <= limit, max(1, retry_after)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address; behind a trusted proxy, the one the proxy saw."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    allowed = settings.FORWARDED_ALLOW_IPS
+    trusted = {ip.strip() for ip in (allowed.split(",") if isinstance(allowed, str) else allowed)}
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and ("*" in trusted or remote in trusted):
+        # The last hop is the one our proxy appended; earlier ones the client can forge.
+        return forwarded.split(",")[-1].strip() or remote
+    return remote

@@ -21,7 +21,7 @@ from open137.cases.workflow import Status
 from open137.core import tracking
 from open137.core.dates import is_persian
 from open137.core.errors import DomainError
-from open137.core.ratelimit import hit
+from open137.core.ratelimit import client_address, hit
 from open137.core.text import latin_digits, persian_digits
 from open137.directory.models import District, Kind, Subject
 from open137.directory.queries import city, locate_district
@@ -32,15 +32,6 @@ from open137.portal.timeline import public_timeline
 SUBMITTED = "portal_submitted"
 
 
-def client_address(request: HttpRequest) -> str:
-    """The caller's address; behind a trusted proxy, the one the proxy saw."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    trusted = getattr(settings, "FORWARDED_ALLOW_IPS", ["127.0.0.1"])
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and ("*" in trusted or remote in trusted):
-        # The last hop is the one our proxy appended; earlier ones the client can forge.
-        return forwarded.split(",")[-1].strip() or remote
-    return remote
 
 
 def home(request: HttpRequest) -> HttpResponse:

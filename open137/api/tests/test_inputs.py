@@ -3,8 +3,9 @@ from datetime import UTC, date, datetime, timedelta
 from django.test import SimpleTestCase, override_settings
 from django.test.client import RequestFactory
 
-from open137.api.inputs import client_address, parse_date, parse_moment
+from open137.api.inputs import parse_date, parse_moment
 from open137.core.errors import InvalidInput
+from open137.core.ratelimit import client_address
 
 TEHRAN = timedelta(hours=3, minutes=30)
 
