@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("open137.portal.urls")),
     path("healthz", web.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/two-factor/", include("open137.security.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("home/", web.staff_home, name="staff_home"),
     path("admin/", admin.site.urls),

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from open137.security.models import ContactView
+from open137.security.models import ContactView, TwoFactorDevice
 
 
 @admin.register(ContactView)
@@ -24,4 +24,20 @@ class ContactViewAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """Seen and removed here (a lost phone), never edited: the secret is not shown."""
+
+    list_display = ["user", "created_at", "confirmed_at"]
+    search_fields = ["user__username"]
+    fields = ["user", "created_at", "confirmed_at"]
+    readonly_fields = ["user", "created_at", "confirmed_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

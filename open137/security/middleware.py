@@ -5,10 +5,11 @@ blocks and data- attributes), so the policy needs no 'unsafe-inline' for scripts
 """
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 # htmx adds one <style> element for its loading indicators; its hash lets exactly that in.
 HTMX_INDICATOR_STYLE = "'sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk='"
@@ -52,3 +53,39 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+TWO_FACTOR_SESSION_KEY = "two_factor"
+# Pages a half-signed-in user may still reach: the second-factor pages, signing out,
+# static files and the health check.
+_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz", "/i18n/")
+
+
+class TwoFactorMiddleware:
+    """Staff with an authenticator give its code after their password; administrators must
+    enrol one when TWO_FACTOR_REQUIRED_FOR_ADMINS is on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated
+                and not request.session.get(TWO_FACTOR_SESSION_KEY)
+                and not request.path.startswith(_OPEN_PATHS)):
+            from open137.directory.models import Staff
+            from open137.security.models import TwoFactorDevice
+
+            device = TwoFactorDevice.objects.filter(user_id=user.pk).first()
+            target = ""
+            if device is not None and device.confirmed:
+                target = "/accounts/two-factor/verify/"
+            elif settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and (
+                    user.is_superuser
+                    or Staff.objects.filter(user_id=user.pk, role=Staff.Role.ADMIN).exists()):
+                target = "/accounts/two-factor/"
+            if target:
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+            # No second factor for this user: remember it for the rest of the session.
+            request.session[TWO_FACTOR_SESSION_KEY] = "none"
+        return self.get_response(request)

@@ -32,3 +32,26 @@ class ContactView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.case_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TwoFactorDevice(models.Model):
+    """A staff member's authenticator app: the shared secret, confirmed once by a code."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE,
+                                related_name="two_factor", verbose_name=_("user"))
+    secret = models.CharField(_("secret"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # A code is accepted once: a code seen on a shoulder or in a log cannot be replayed.
+    last_counter = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
