@@ -5,6 +5,7 @@ blocks and data- attributes), so the policy needs no 'unsafe-inline' for scripts
 """
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -61,31 +62,42 @@ TWO_FACTOR_SESSION_KEY = "two_factor"
 _OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz", "/i18n/")
 
 
+def second_factor_state(user: Any) -> str:
+    """What this user owes after the password: "verify" (a code), "enrol" or "none"."""
+    from open137.directory.models import Staff
+    from open137.security.models import TwoFactorDevice
+
+    if TwoFactorDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists():
+        return "verify"
+    if settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and (
+            user.is_superuser
+            or Staff.objects.filter(user_id=user.pk, role=Staff.Role.ADMIN).exists()):
+        return "enrol"
+    return "none"
+
+
+def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """At sign-in, note in the session what the user still owes (connected in apps.py)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TWO_FACTOR_SESSION_KEY] = second_factor_state(user)
+
+
 class TwoFactorMiddleware:
     """Staff with an authenticator give its code after their password; administrators must
     enrol one when TWO_FACTOR_REQUIRED_FOR_ADMINS is on."""
+
+    targets = {"verify": "/accounts/two-factor/verify/", "enrol": "/accounts/two-factor/"}
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated
-                and not request.session.get(TWO_FACTOR_SESSION_KEY)
-                and not request.path.startswith(_OPEN_PATHS)):
-            from open137.directory.models import Staff
-            from open137.security.models import TwoFactorDevice
-
-            device = TwoFactorDevice.objects.filter(user_id=user.pk).first()
-            target = ""
-            if device is not None and device.confirmed:
-                target = "/accounts/two-factor/verify/"
-            elif settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and (
-                    user.is_superuser
-                    or Staff.objects.filter(user_id=user.pk, role=Staff.Role.ADMIN).exists()):
-                target = "/accounts/two-factor/"
-            if target:
-                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-            # No second factor for this user: remember it for the rest of the session.
-            request.session[TWO_FACTOR_SESSION_KEY] = "none"
+        if user is not None and user.is_authenticated:
+            state = request.session.get(TWO_FACTOR_SESSION_KEY)
+            if state is None:  # a session from before the sign-in hook existed
+                state = request.session[TWO_FACTOR_SESSION_KEY] = second_factor_state(user)
+            if state in self.targets and not request.path.startswith(_OPEN_PATHS):
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{self.targets[state]}?{query}")
         return self.get_response(request)
