@@ -1,10 +1,10 @@
 """Every write to a request. Views, the APIs, commands and tests all come through here."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -31,11 +31,12 @@ from open137.core.text import normalize_text
 from open137.deadlines.calendar import deadlines
 from open137.deadlines.queries import deadlines_for, working_calendar
 from open137.directory.models import City, District, Kind, Subject, Unit
-from open137.directory.queries import route, triage_unit
+from open137.directory.queries import RoutingContext, route, routing_context, triage_unit
 
 User = AbstractBaseUser | AnonymousUser | None
 MAX_DESCRIPTION = 4000
 _UNCHANGED: Any = object()
+T = TypeVar("T")
 
 
 def _actor(by: User) -> Any:
@@ -95,15 +96,20 @@ def _new_tracking_code() -> str:
             return code
 
 
-@transaction.atomic
 def receive_case(
     *, subject: Subject, channel: str, by: User, kind: Kind | None = None,
     description: str = "", lat: float | None = None, lon: float | None = None,
     address: str = "", district: District | None = None, contact_name: str = "",
     contact_phone: str = "", contact_email: str = "", language: str = "fa",
     at: datetime | None = None, external_id: str = "",
+    attributes: dict[str, Any] | None = None, context: RoutingContext | None = None,
 ) -> Case:
-    """Record a new request, give it a tracking code and route it at once."""
+    """Record a new request, give it a tracking code and route it at once.
+
+    The request is written already placed: routing and deadlines are worked out first, so
+    the request, its receipt and routing events, and its messages are a few inserts.
+    `context` is the configuration the caller has just read (routing_context()), if any.
+    """
     if not subject.active:
         raise InvalidInput(_("This subject is no longer in use."), field="subject")
     if channel not in Channel.values:
@@ -114,30 +120,68 @@ def receive_case(
         raise InvalidInput(_("The description may be at most %(n)s characters.")
                            % {"n": MAX_DESCRIPTION}, field="description")
     phone = normalize_phone(contact_phone) if contact_phone.strip() else ""
-    kind = kind or Kind.objects.filter(active=True).order_by("position").first()
+    ctx = context or routing_context()
+    kind = kind or ctx.first_kind
     if kind is None:
         raise InvalidInput(_("Load a city pack first."), field="kind")
-    at = at or timezone.now()
-    case = None
-    for _attempt in range(5):
+    case = Case(
+        subject=subject, kind=kind, channel=channel, description=description, lat=lat,
+        lon=lon, address=normalize_text(address), district=district,
+        contact_name=normalize_text(contact_name), contact_phone=phone,
+        contact_email=contact_email.strip(), language=language,
+        created_at=at or timezone.now(), created_by=_actor(by), external_id=external_id,
+        priority=Priority.URGENT if subject.urgent else Priority.NORMAL,
+        attributes=attributes or {},
+    )
+    return in_transaction(lambda: _record_received(case, by=by, ctx=ctx))
+
+
+def in_transaction(write: Callable[[], T]) -> T:
+    """Run `write` in the caller's transaction, or in its own, once more if a random unique
+    value (a tracking code, a token) was drawn by someone else in the same instant."""
+    if transaction.get_connection().in_atomic_block:
+        return write()
+    for attempt in range(3):
         try:
             with transaction.atomic():
-                case = Case.objects.create(
-                    tracking_code=_new_tracking_code(), subject=subject, kind=kind,
-                    channel=channel, description=description, lat=lat, lon=lon,
-                    address=normalize_text(address), district=district,
-                    contact_name=normalize_text(contact_name), contact_phone=phone,
-                    contact_email=contact_email.strip(), language=language, created_at=at,
-                    created_by=_actor(by), external_id=external_id,
-                    priority=Priority.URGENT if subject.urgent else Priority.NORMAL,
-                )
-            break
-        except IntegrityError:  # two requests drew the same code at the same moment
-            continue
-    assert case is not None
-    received = CaseEvent.objects.create(case=case, step=Step.RECEIVE, at=at, actor=_actor(by),
-                                        to_status=Status.RECEIVED, data={"channel": channel})
-    route_case(case, by=None, at=at)
+                return write()
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record_received(case: Case, *, by: User, ctx: RoutingContext) -> Case:
+    at = case.created_at
+    decision = route(case.subject, lat=case.lat, lon=case.lon,
+                     district_code=case.district.code if case.district else None, context=ctx)
+    if decision.district_code:
+        case.district = (ctx.district_rows.get(decision.district_code)
+                         or District.objects.get(code=decision.district_code))
+    unit = ctx.unit_rows.get(decision.unit_code) if decision.unit_code else None
+    if decision.unit_code is None:
+        unit = (ctx.unit_rows.get(ctx.triage_unit) if ctx.triage_unit else None) or triage_unit()
+        step, public = Step.TRIAGE, False
+    else:
+        unit = unit or Unit.objects.get(code=decision.unit_code)
+        step, public = Step.REFER, True
+        case.referred_at = at
+        case.respond_by, case.resolve_by = deadlines_for(
+            at, respond_hours=case.subject.respond_hours,
+            resolve_days=case.subject.resolve_days, urgent=case.subject.urgent,
+            version=ctx.version)
+    case.unit, case.status = unit, target(step, Status.RECEIVED)
+    case.tracking_code = _new_tracking_code()
+    case.save(force_insert=True)
+    actor = _actor(by)
+    received, placed = CaseEvent.objects.bulk_create([
+        CaseEvent(case=case, step=Step.RECEIVE, at=at, actor=actor,
+                  to_status=Status.RECEIVED, data={"channel": case.channel}),
+        CaseEvent(case=case, step=step, at=at, actor=None, from_status=Status.RECEIVED,
+                  to_status=case.status, to_unit=unit, public=public,
+                  data={"reason": decision.reason}),
+    ])
+    messages.on_event(case, placed)
     messages.on_received(case, received)
     return case
 

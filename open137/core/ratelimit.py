@@ -1,17 +1,16 @@
 """Rate limits shared by every web process: a counter per key and time window in the database.
 
 A per-process cache would let each gunicorn worker count on its own; the table is shared,
-and one small upsert per limited request is cheap next to the request itself.
+and one upsert statement per limited request is cheap next to the request itself.
 """
 
 import re
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest
 
+from open137.core.inserts import count_up
 from open137.core.models import RateCounter
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
@@ -41,20 +40,15 @@ def hit(key: str, rate: str) -> tuple[bool, int]:
     now = int(time.time())
     window = now - now % period
     retry_after = window + period - now
-    with transaction.atomic():
-        updated = RateCounter.objects.filter(key=key, window=window).update(
-            count=F("count") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    RateCounter.objects.create(key=key, window=window, count=1)
-            except IntegrityError:  # another process created it first
-                RateCounter.objects.filter(key=key, window=window).update(
-                    count=F("count") + 1)
-        count = RateCounter.objects.get(key=key, window=window).count
-    if window % 10 == 0:
+    count = count_up(RateCounter, counter="count", key=key, window=window)
+    if _swept.get(period, 0) < window:
+        # Finished windows are of no use: each process clears them once per window.
+        _swept[period] = window
         RateCounter.objects.filter(window__lt=window - period).delete()
     return count <= limit, max(1, retry_after)
+
+
+_swept: dict[int, int] = {}
 
 
 def client_address(request: HttpRequest) -> str:

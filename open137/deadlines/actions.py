@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from open137.deadlines.holiday_source import iran_holidays
 from open137.deadlines.models import Holiday, WorkingDay
+from open137.directory.actions import bump_config_version
 
 
 @transaction.atomic
@@ -16,7 +17,8 @@ def seed_calendar(*, years: int = 2, by: object = None) -> int:
 
     Dates already in the table are kept as the administrator left them.
     """
-    if not WorkingDay.objects.exists():
+    created_week = not WorkingDay.objects.exists()
+    if created_week:
         for weekday in range(7):
             opens, closes = _default_hours(weekday)
             WorkingDay.objects.create(weekday=weekday, opens=opens, closes=closes)
@@ -30,6 +32,8 @@ def seed_calendar(*, years: int = 2, by: object = None) -> int:
                                        name_en=seed.name_en, estimated=seed.estimated)
                 known.add(seed.date)
                 added += 1
+    if added or created_week:
+        bump_config_version()
     return added
 
 

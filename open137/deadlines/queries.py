@@ -8,16 +8,28 @@ from django.db.models import Count, Max
 
 from open137.deadlines.calendar import WorkingCalendar, deadlines
 from open137.deadlines.models import Holiday, WorkingDay
+from open137.directory.models import City
 
 _cache: dict[str, tuple[tuple[object, ...], WorkingCalendar]] = {}
 
 
-def working_calendar() -> WorkingCalendar:
-    """The city's calendar: office hours per weekday and the holiday table."""
-    stamp = (
-        tuple(WorkingDay.objects.values_list("weekday", "opens", "closes")),
-        tuple(Holiday.objects.aggregate(n=Count("id"), last=Max("date"), m=Max("id")).values()),
-    )
+def working_calendar(version: str | None = None) -> WorkingCalendar:
+    """The city's calendar: office hours per weekday and the holiday table.
+
+    Every change to the calendar (seed_calendar, the admin) moves the city's configuration
+    version, so the calendar is kept per version: a caller that has just read the version
+    (routing does) passes it and the calendar costs no query. Without a city there is no
+    version, and the tables themselves are compared.
+    """
+    if version is None:
+        version = City.objects.values_list("config_version", flat=True).first() or ""
+    stamp: tuple[object, ...] = (version,)
+    if not version:
+        stamp = (
+            tuple(WorkingDay.objects.values_list("weekday", "opens", "closes")),
+            tuple(Holiday.objects.aggregate(n=Count("id"), last=Max("date"), m=Max("id"))
+                  .values()),
+        )
     cached = _cache.get("calendar")
     if cached and cached[0] == stamp:
         return cached[1]
@@ -39,7 +51,7 @@ def working_calendar() -> WorkingCalendar:
 
 
 def deadlines_for(start: datetime, *, respond_hours: int, resolve_days: int,
-                  urgent: bool) -> tuple[datetime, datetime]:
+                  urgent: bool, version: str | None = None) -> tuple[datetime, datetime]:
     """(respond_by, resolve_by) for a request referred at `start`."""
     return deadlines(start, respond_hours=respond_hours, resolve_days=resolve_days,
-                     urgent=urgent, calendar=working_calendar())
+                     urgent=urgent, calendar=working_calendar(version))

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from open137.directory.actions import bump_config_version
@@ -27,6 +28,10 @@ class RoutingConfigAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         bump_config_version()
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        bump_config_version()
+
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
@@ -34,7 +39,7 @@ class CityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kind, SubjectGroup)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(RoutingConfigAdmin):
     list_display = ["code", "name_fa", "name_en", "position", "active"]
     list_filter = ["active"]
 

@@ -1,24 +1,35 @@
 """Shared reads of the city configuration, with a per-process routing cache."""
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from shapely.geometry import Point
 
-from open137.directory.models import City, District, RoutingRule, Subject, Unit
+from open137.directory.models import City, District, Kind, RoutingRule, Subject, Unit
 from open137.routing.engine import Decision, Rule, choose_unit, parse_handler
 from open137.routing.geo import DistrictIndex, to_geometry
 
 
 @dataclass(frozen=True)
 class RoutingContext:
-    """Everything routing needs, built once per configuration version."""
+    """Everything routing needs, built once per configuration version.
+
+    The rows it keeps (city, districts, units, the first kind) are shared by the threads of
+    a process and only read: a request takes them as foreign keys and names, so recording
+    one asks the database for none of them. Every change to them goes through `load_city`
+    or the admin, which move the version (`actions.bump_config_version`).
+    """
 
     version: str
     index: DistrictIndex
     units: frozenset[str]
     triage_unit: str | None
     rules: dict[int, tuple[Rule, ...]]  # subject id -> its rules
+    city: City | None = None
+    district_rows: dict[str, District] = field(default_factory=dict)  # by code, active ones
+    unit_rows: dict[str, Unit] = field(default_factory=dict)  # by code, active ones
+    first_kind: Kind | None = None  # the kind a request gets when none is chosen
+    subjects: dict[str, Subject] = field(default_factory=dict)  # active ones by code
 
 
 _lock = threading.Lock()
@@ -38,15 +49,21 @@ def triage_unit() -> Unit:
 
 
 def routing_context() -> RoutingContext:
-    """The cached context, rebuilt when the configuration version has moved on."""
-    version = City.objects.values_list("config_version", flat=True).first() or ""
+    """The cached context, rebuilt when the configuration version has moved on.
+
+    One query when nothing changed: the city's row, which carries the version.
+    """
+    the_city = City.objects.first()
+    version = the_city.config_version if the_city is not None else ""
     cached = _cache.get("ctx")
-    if cached is not None and cached.version == version:
-        return cached
+    if cached is not None and cached.version == version and version:
+        # Same configuration; the city's own fields (names, jurisdiction) are today's.
+        return replace(cached, city=the_city)
     with _lock:
-        districts = District.objects.filter(active=True).order_by("number", "code")
+        districts = list(District.objects.filter(active=True).order_by("number", "code"))
         index = DistrictIndex((d.code, d.geometry) for d in districts)
-        units = frozenset(Unit.objects.filter(active=True).values_list("code", flat=True))
+        unit_rows = {u.code: u for u in Unit.objects.filter(active=True)}
+        units = frozenset(unit_rows)
         triage = Unit.objects.filter(is_triage=True, active=True).values_list("code", flat=True)
         rules: dict[int, list[Rule]] = {}
         for r in RoutingRule.objects.filter(active=True).select_related("district", "unit"):
@@ -56,7 +73,12 @@ def routing_context() -> RoutingContext:
                 area=to_geometry(r.area) if r.area else None,
             ))
         ctx = RoutingContext(version, index, units, triage.first(),
-                             {k: tuple(v) for k, v in rules.items()})
+                             {k: tuple(v) for k, v in rules.items()}, city=the_city,
+                             district_rows={d.code: d for d in districts}, unit_rows=unit_rows,
+                             first_kind=Kind.objects.filter(active=True).order_by("position")
+                             .first(),
+                             subjects={s.code: s for s in Subject.objects.filter(active=True)
+                                       .select_related("group")})
         _cache["ctx"] = ctx
         return ctx
 
@@ -67,9 +89,9 @@ def locate_district(lat: float, lon: float) -> str | None:
 
 
 def route(subject: Subject, *, lat: float | None, lon: float | None,
-          district_code: str | None = None) -> Decision:
+          district_code: str | None = None, context: RoutingContext | None = None) -> Decision:
     """Where a request on this subject at this place goes (unit None: triage)."""
-    ctx = routing_context()
+    ctx = context or routing_context()
     point = Point(lon, lat) if lat is not None and lon is not None else None
     if point is not None:
         district_code = ctx.index.locate(point.x, point.y)

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from open137.core.inserts import insert_unless_exists
 from open137.core.phones import is_mobile
 from open137.notifications import quiet, smstext
 from open137.notifications.models import (
@@ -66,15 +67,10 @@ def sms_due(now: datetime, *, urgent: bool) -> datetime:
 
 def _create(message: Message) -> Message | None:
     """Insert unless a message with the same idempotency key exists; None when it does."""
-    try:
-        with transaction.atomic():
-            message.save(force_insert=True)
-    except IntegrityError:
-        return None
-    return message
+    return message if insert_unless_exists(message, unique="idempotency_key") else None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def enqueue_sms(*, to: str, kind: str, values: Mapping[str, object], key: str,
                 language: str = "fa", case_id: int | None = None, urgent: bool = False,
                 now: datetime | None = None) -> Message | None:
@@ -91,7 +87,7 @@ def enqueue_sms(*, to: str, kind: str, values: Mapping[str, object], key: str,
     ))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def enqueue_email(*, to: str, kind: str, values: Mapping[str, object], key: str,
                   language: str = "fa", case_id: int | None = None, link: str = "",
                   now: datetime | None = None) -> Message | None:
@@ -112,7 +108,7 @@ def enqueue_email(*, to: str, kind: str, values: Mapping[str, object], key: str,
     ))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def enqueue_webhooks(*, unit_ids: Iterable[int], event: str,
                      payload: Callable[[], dict[str, Any]], key: str,
                      case_id: int | None = None, now: datetime | None = None) -> list[Message]:

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -14,6 +14,7 @@ from open137.cases import actions as cases
 from open137.cases.models import Case, Channel
 from open137.core.errors import InvalidInput
 from open137.directory.models import Subject
+from open137.directory.queries import RoutingContext
 from open137.open311.models import ApiKey, Submission, hash_key
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -76,26 +77,36 @@ class ServiceRequest:
     language: str = "fa"
 
 
-@transaction.atomic
 def receive_service_request(request: ServiceRequest, *, api_key: ApiKey, by: User = None,
-                            at: datetime | None = None) -> tuple[Case, Submission]:
+                            at: datetime | None = None, context: RoutingContext | None = None
+                            ) -> tuple[Case, Submission]:
     """Record an Open311 request like any other (received, routed), with its token."""
     loc, citizen = request.location, request.citizen
-    case = cases.receive_case(
-        subject=request.subject, channel=api_key.channel, by=by,
-        description=request.description, lat=loc.lat, lon=loc.lon, address=loc.address,
-        contact_name=citizen.name, contact_phone=citizen.phone, contact_email=citizen.email,
-        language=request.language, at=at,
-    )
-    if request.answers:
-        Case.objects.filter(pk=case.pk).update(attributes=request.answers)
-        case.attributes = request.answers
-    if request.media_url:
-        cases.add_attachment(case, url=request.media_url, by=by)
-    submission = Submission.objects.create(
-        case=case, api_key=api_key, token=secrets.token_hex(16),
-        address_id=loc.address_id[:200], device_id=citizen.device_id[:200],
-        account_id=citizen.account_id[:200],
-    )
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
-    return case, submission
+
+    def write() -> tuple[Case, Submission]:
+        case = cases.receive_case(
+            subject=request.subject, channel=api_key.channel, by=by,
+            description=request.description, lat=loc.lat, lon=loc.lon, address=loc.address,
+            contact_name=citizen.name, contact_phone=citizen.phone,
+            contact_email=citizen.email, language=request.language, at=at,
+            attributes=request.answers, context=context,
+        )
+        if request.media_url:
+            cases.add_attachment(case, url=request.media_url, by=by)
+        submission = Submission.objects.create(
+            case=case, api_key=api_key, token=secrets.token_hex(16),
+            address_id=loc.address_id[:200], device_id=citizen.device_id[:200],
+            account_id=citizen.account_id[:200],
+        )
+        now = timezone.now()
+        if api_key.last_used_at is None or api_key.last_used_at < now - KEY_USE_PRECISION:
+            # "Last used" to the minute: a busy client does not write its key on every call.
+            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+            api_key.last_used_at = now
+        return case, submission
+
+    return cases.in_transaction(write)
+
+
+# How fresh an API key's "last used" time is kept.
+KEY_USE_PRECISION = timedelta(minutes=1)

@@ -22,6 +22,7 @@ from open137.core import ratelimit
 from open137.core.errors import DomainError
 from open137.directory.models import City, Subject
 from open137.directory.queries import city as the_city
+from open137.directory.queries import routing_context
 from open137.open311 import actions, params, resources
 from open137.open311.documents import FORMATS, document, errors
 from open137.open311.models import ApiKey, Submission, hash_key
@@ -209,13 +210,17 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
                                       "%(seconds)s seconds.") % {"seconds": retry_after})
         response["Retry-After"] = str(retry_after)
         return response
-    _check_jurisdiction(data, the_city())
+    config = routing_context()
+    _check_jurisdiction(data, config.city)
     code = params.value(data, "service_code")
     if not code:
         raise BadRequest(_("service_code is required."))
     language = "en" if (get_language() or "fa").startswith("en") else "fa"
-    checked = params.service_request(data, _subject(code), language=language)
-    case, submission = actions.receive_service_request(checked, api_key=key)
+    subject = config.subjects.get(code)
+    if subject is None:
+        subject = _subject(code)  # answers 404
+    checked = params.service_request(data, subject, language=language)
+    case, submission = actions.receive_service_request(checked, api_key=key, context=config)
     notice = _("Received with tracking code %(code)s.") % {
         "code": resources.number(case.tracking_code)}
     response = document(fmt, "service_requests", [{
