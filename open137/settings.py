@@ -171,13 +171,15 @@ if DATABASE_REPLICA_URL:
 DATABASE_ROUTERS = ["open137.core.dbrouter.ReplicaRouter"]
 
 # A cache shared by every web server: Redis when REDIS_URL is set and the `redis` package
-# is installed (it is not a default dependency: pip install redis); otherwise each process
-# keeps its own. Rate limits never depend on it: they count in the database.
+# is installed (the `redis` extra: pip install -e '.[redis]'); otherwise each process keeps
+# its own. Rate limits count in Redis when it is there, else in the database (both are
+# shared by every process).
 REDIS_URL = envstr("REDIS_URL", "")
+REDIS_CACHE = bool(REDIS_URL) and importlib.util.find_spec("redis") is not None
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL and importlib.util.find_spec("redis") is not None
+        if REDIS_CACHE
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }

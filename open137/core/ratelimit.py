@@ -1,13 +1,15 @@
-"""Rate limits shared by every web process: a counter per key and time window in the database.
+"""Rate limits shared by every web process: a counter per key and time window.
 
-A per-process cache would let each gunicorn worker count on its own; the table is shared,
-and one upsert statement per limited request is cheap next to the request itself.
+A per-process cache would let each gunicorn worker count on its own, so the counters live
+where every process sees them: in Redis when the deployment has it (REDIS_URL), else in
+the database, one upsert statement per limited request.
 """
 
 import re
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from open137.core.inserts import count_up
@@ -40,6 +42,8 @@ def hit(key: str, rate: str) -> tuple[bool, int]:
     now = int(time.time())
     window = now - now % period
     retry_after = window + period - now
+    if settings.REDIS_CACHE:
+        return _hit_in_cache(f"rate:{key}:{window}", period) <= limit, max(1, retry_after)
     count = count_up(RateCounter, counter="count", key=key, window=window)
     if _swept.get(period, 0) < window:
         # Finished windows are of no use: each process clears them once per window.
@@ -49,6 +53,16 @@ def hit(key: str, rate: str) -> tuple[bool, int]:
 
 
 _swept: dict[int, int] = {}
+
+
+def _hit_in_cache(name: str, period: int) -> int:
+    """Count in the shared cache: the window's key expires with the window."""
+    cache.add(name, 0, timeout=period + 1)
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between the two calls: this hit opens a new count
+        cache.add(name, 1, timeout=period + 1)
+        return 1
 
 
 def client_address(request: HttpRequest) -> str:

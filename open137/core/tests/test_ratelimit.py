@@ -1,5 +1,12 @@
-from django.test import SimpleTestCase, TestCase
+import importlib.util
+import socket
+import unittest
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 
+from django.test import SimpleTestCase, TestCase, override_settings
+
+from open137.core.models import RateCounter
 from open137.core.ratelimit import hit, parse_rate
 
 
@@ -31,3 +38,42 @@ class HitTests(TestCase):
 
     def test_no_limit_always_allows(self) -> None:
         self.assertTrue(all(hit("key-c", "0")[0] for _ in range(10)))
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@unittest.skipUnless(importlib.util.find_spec("redis") and _redis_answers(),
+                     "no Redis server on 127.0.0.1:6379")
+class RedisHitTests(TestCase):
+    """With REDIS_URL the counters live in Redis, shared by every process, and the
+    database is not asked at all."""
+
+    def setUp(self) -> None:
+        prefix = f"open137-test-{uuid.uuid4().hex}"
+        redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                             "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": prefix}}
+        overridden = override_settings(REDIS_CACHE=True, CACHES=redis)
+        overridden.enable()
+        self.addCleanup(overridden.disable)
+
+    def test_hits_past_the_limit_are_refused_per_key_without_the_database(self) -> None:
+        with self.assertNumQueries(0):
+            results = [hit("key-a", "3/h")[0] for _ in range(5)]
+            other = hit("key-b", "3/h")[0]
+        self.assertEqual(results, [True, True, True, False, False])
+        self.assertTrue(other)
+        self.assertFalse(RateCounter.objects.exists())
+
+    def test_concurrent_hits_are_counted_once_each(self) -> None:
+        def burst(_n: int) -> list[bool]:
+            return [hit("busy", "60/h")[0] for _ in range(25)]
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            allowed = [ok for results in pool.map(burst, range(4)) for ok in results]
+        self.assertEqual(allowed.count(True), 60)

@@ -14,16 +14,20 @@ import tempfile
 import unittest
 from collections import Counter
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import jdatetime
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import Count, Max, Min
 from django.test import TestCase
 
 from open137.cases.models import Case
 from open137.cases.testing import CityTestCase
-from open137.cases.workflow import Status
+from open137.cases.workflow import FINISHED, Status
 from open137.directory.actions import load_city
-from open137.directory.models import City, District, Subject
+from open137.directory.models import City, District, Staff, Subject
 from open137.imports.importer import Progress, import_file, real_data_dir
 from open137.imports.mapping import find_mapping, read_mapping
 
@@ -88,6 +92,34 @@ class NewYorkCouncilTests(TestCase):
         self.assertGreater(statuses[Status.CLOSED], 0)
         self.assertFalse(Case.objects.filter(status=Status.CLOSED, closed_at__isnull=True)
                          .exists())
+
+    def test_the_council_dashboard_shows_the_imported_history(self) -> None:
+        sample = first_rows(NYC, self.tmp / "nyc-dashboard.csv.gz", 400)
+        import_file(sample, read_mapping(find_mapping("nyc-council")),
+                    reject_path=self.tmp / "rejects-dashboard.csv", progress=quiet())
+        tz = ZoneInfo(settings.TIME_ZONE)
+        span = Case.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+        first, last = (jdatetime.date.fromgregorian(date=span[k].astimezone(tz).date())
+                       for k in ("first", "last"))
+        user = User.objects.create_user("council-nyc", password="x")
+        Staff.objects.create(user=user, role=Staff.Role.COUNCIL)
+        self.client.force_login(user)
+        response = self.client.get("/oversight/", {"month": f"{first.year}-{first.month:02d}",
+                                                   "to": f"{last.year}-{last.month:02d}"})
+        self.assertEqual(response.status_code, 200)
+        total = response.context["total"]
+        self.assertEqual(total.volume, Case.objects.count())
+        finished = Case.objects.filter(status__in=FINISHED, duplicate_of__isnull=True).count()
+        self.assertEqual(total.finished, finished)
+        districts = next(t for t in response.context["tables"] if t.key == "district")
+        with_district = Case.objects.exclude(district=None).values("district").distinct()
+        without = Case.objects.filter(district=None).exists()
+        self.assertEqual(len(districts.rows), with_district.count() + int(without))
+        busiest = (Case.objects.exclude(district=None).values("district__name_fa")
+                   .annotate(n=Count("id")).order_by("-n").first())
+        self.assertIsNotNone(busiest)
+        page = response.content.decode()
+        self.assertTrue(busiest["district__name_fa"] in page, busiest)
 
 
     def test_the_command_loads_the_pack_it_is_given_before_importing(self) -> None:
