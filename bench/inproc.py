@@ -109,6 +109,48 @@ def create_queries() -> dict[str, Any]:
     return {"status": response.status_code, "queries": len(queries.captured_queries)}
 
 
+def create_cpu(count: str = "300") -> dict[str, Any]:
+    """CPU per Open311 create inside one process: Django's WSGI handler called directly,
+    with its request signals (connection reuse and health checks) but no HTTP server."""
+    import io
+    import urllib.parse
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from open137.open311.actions import create_api_key
+
+    subject = Subject.objects.filter(active=True, handler__startswith="district:").first()
+    where = points(64)
+    _key, raw = create_api_key(name="bench-inproc", by=None)
+    app = WSGIHandler()
+
+    def one(i: int) -> str:
+        lat, lon = where[i % len(where)]
+        body = urllib.parse.urlencode({
+            "api_key": raw, "service_code": subject.code if subject else "", "lat": lat,
+            "long": lon, "phone": f"0912{3000000 + i:07d}",
+            "description": "سطل زباله سر کوچه چند روز است خالی نشده و بوی بد می‌دهد"}).encode()
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/open311/v2/requests.json",
+                   "QUERY_STRING": "", "CONTENT_TYPE": "application/x-www-form-urlencoded",
+                   "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+                   "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "wsgi.url_scheme": "http",
+                   "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1"}
+        status: list[str] = []
+        response = app(environ, lambda s, _h: status.append(s))
+        b"".join(response)
+        response.close()
+        return status[0]
+
+    for i in range(20):
+        one(i)
+    n = int(count)
+    started, cpu = time.perf_counter(), time.process_time()
+    statuses = [one(i + 20) for i in range(n)]
+    return {"cpu_ms": (time.process_time() - cpu) / n * 1000,
+            "wall_ms": (time.perf_counter() - started) / n * 1000, "n": n,
+            "created": sum(1 for s in statuses if s.startswith("201"))}
+
+
 def dashboard(month: str, to: str) -> dict[str, Any]:
     user = _user("bench-council", Staff.Role.COUNCIL, "bench-council-pass")
     client = Client()
@@ -168,6 +210,7 @@ def messages(since_id: str = "0") -> dict[str, Any]:
 def main() -> None:
     task, *args = sys.argv[1:]
     tasks = {"routing": routing, "classifier": classifier, "create_queries": create_queries,
+             "create_cpu": create_cpu,
              "dashboard": dashboard, "counts": counts, "user": user, "messages": messages,
              "points": lambda n: {"points": points(int(n))}}
     print(json.dumps(tasks[task](*args), default=str))

@@ -226,6 +226,40 @@ def _intake(report: dict[str, Any], add: Any) -> None:
         add(f"| {backend} | {_n(figures.get('queries', {}).get('queries'))} | {_n(raw)} | "
             f"{ratio} | {memory or '-'} |")
     add("")
+    add("The same round at concurrency 8 with the worker count `open137 serve` picks by "
+        "itself (two per core plus one), and the CPU of one create inside a single process "
+        "(Django's WSGI handler called directly: the application's own cost, without the "
+        "HTTP server, the load generator or the database server):\n")
+    add("| database | workers | creates/s | p50 ms | p95 ms | statuses | application CPU per "
+        "create, in-process |")
+    add("|---|---:|---:|---:|---:|---|---:|")
+    for backend, figures in intake.items():
+        r = figures.get("formula_round") or {}
+        cpu = (figures.get("inproc") or {}).get("cpu_ms")
+        if r:
+            add(f"| {backend} | {r['workers']} | {_n(r['per_second'], 1)} | {_n(r['p50'])} | "
+                f"{_n(r['p95'])} | {r['statuses']} | {_n(cpu, 1)} ms |")
+    add("")
+    add(INTAKE_NOTES)
+
+
+INTAKE_NOTES = """\
+What one create does: the key is looked up (1 statement) and its rate limit counted (1
+upsert; none with Redis); the city's row tells whether the cached configuration (districts,
+units, subjects, calendar) is current (1); the subject is read (1); a free tracking code is
+checked (1); the request is inserted already placed — routing, district, unit and
+deadlines are worked out in Python before the insert — (1), with its receipt and routing
+events in one insert (1); the unit's webhooks (1) and the SMS wording (1) are read and the
+receipt SMS is queued (1 insert that ignores a repeat); the Open311 token is stored (1).
+On a running server the connection's health check adds a `SELECT 1` per request. The
+peer's 45 statements per create are mostly its ORM reading and re-saving the signal.
+
+Where the rest of the time goes: Django's ORM turns each statement into SQL in Python
+(about a third of the application's CPU), the request's form and the answer are parsed
+and written, and the HTTP server, the load generator and PostgreSQL share the same two
+cores. The load generator's own CPU and PostgreSQL's are the reason the throughput on
+two cores is well below 1,000 ms divided by the application's CPU per create.
+"""
 
 
 def _cluster(report: dict[str, Any], add: Any) -> None:

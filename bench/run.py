@@ -381,6 +381,20 @@ def intake_figures(db: Database) -> dict[str, Any]:
         figures["worker_memory_mb"] = [memory_mb(p) for p in workers]
     finally:
         stop(proc)
+    # The same load on the worker count `open137 serve` picks by itself (2 x cores + 1):
+    # more workers overlap one request's database waits with another's work.
+    formula = 2 * (os.cpu_count() or 1) + 1
+    proc, base = serve(db, workers=formula)
+    try:
+        loadgen.load(base, lambda i: make(i + 90_000), count=8, concurrency=8)
+        result = loadgen.load(base, lambda i: make(i + 100_000),
+                              count=80 if QUICK else 400, concurrency=8)
+        figures["formula_round"] = {**summary(result), "workers": formula}
+        log(f"  c8 with {formula} workers: {result.per_second:.0f}/s p50 {result.p50:.0f} ms "
+            f"p95 {result.p95:.0f} ms {result.statuses}")
+    finally:
+        stop(proc)
+    figures["inproc"] = inproc(db, "create_cpu", "100" if QUICK else "300")
     count = 300 if QUICK else 1000
     if db.backend == "sqlite":
         figures["raw_single_per_second"] = raw_insert.single_sqlite(WORK / "single.sqlite3", count)
