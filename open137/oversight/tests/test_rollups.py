@@ -112,6 +112,7 @@ class RollupTests(CityTestCase):
         [pk] = cases.import_cases([cases.ImportedCase(
             subject=subject, created_at=start, result_note="Repaired.",
             closed_at=start + timedelta(days=2))], by=None)
+        assert isinstance(pk, int), pk
         self.assertIn(month, refresh_rollups(now=timezone.now()))
         self.assertTrue(Case.objects.filter(pk=pk).filter(sealed(timezone.now())).exists())
         self.assertEqual(figures_for(sel, now).total().volume, volume + 1)
