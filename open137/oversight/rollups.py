@@ -179,10 +179,12 @@ def dirty_months(since: datetime | None) -> list[Month]:
             months.append(month)
             month = month.next()
         return months
-    changed = Case.objects.filter(updated_at__gt=since)
     # A result message sent late (retried by hand) changes its request's closure loop.
     told = Message.objects.filter(kind__in=RESULT_KINDS, status=State.SENT, sent_at__gt=since,
                                   case_id__isnull=False).values("case_id")
-    days = (Case.objects.filter(Q(pk__in=changed.values("pk")) | Q(pk__in=told)).order_by()
-            .values_list(TruncDate("created_at", tzinfo=tz), flat=True).distinct())
+    days: set[Any] = set()
+    # Two queries, each on its own index (an OR of the two would scan every request).
+    for changed in (Case.objects.filter(updated_at__gt=since), Case.objects.filter(pk__in=told)):
+        days.update(changed.order_by().values_list(TruncDate("created_at", tzinfo=tz),
+                                                   flat=True).distinct())
     return sorted({Month.of(day) for day in days})
