@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from bench import dashboards
+
 # Amsterdam's Signalen on this kind of machine: the peer to beat.
 PEER = {"creates_per_second": 26, "p95_ms": 400, "queries": 45, "cpu_ms": 64,
         "worker_mb": 200}
@@ -89,6 +91,8 @@ def render(report: dict[str, Any]) -> str:
     _cluster(report, add)
     _partition(report, add)
     _routing(report, add)
+    if report.get("dashboards"):
+        add(dashboards.render(report["dashboards"]))
     add("## What the import profile shows\n")
     add(PROFILE_NOTES)
     _todo(report, add)

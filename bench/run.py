@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import loadgen, raw_insert  # noqa: E402
+from bench import dashboards, loadgen, raw_insert  # noqa: E402
 from bench.report import render  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
@@ -560,6 +560,9 @@ def imports_for(backend: str, report: dict[str, Any]) -> None:
             log("routing and classifier time")
             report["routing"] = phase(report, "routing", inproc, karaj_db, "routing")
             report["classifier"] = phase(report, "classifier", inproc, karaj_db, "classifier")
+        if backend == "postgresql":  # last: it grows the NYC database to 5 million requests
+            report["dashboards"] = phase(report, "dashboards at 1 and 5 million requests",
+                                         dashboards.run, PG_URL, nyc_db.name, WORK)
     finally:
         drop(nyc_db)
         drop(karaj_db)

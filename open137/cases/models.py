@@ -94,6 +94,10 @@ class Case(models.Model):
             models.Index(fields=["status", "unit"]),
             models.Index(fields=["unit", "resolve_by"]),
             models.Index(fields=["subject", "created_at"]),
+            # The dashboard's rollups: which months changed since the last refresh, and
+            # which requests of a month closed too recently to be counted in advance.
+            models.Index(fields=["updated_at"]),
+            models.Index(fields=["closed_at"]),
         ]
 
     def __str__(self) -> str:

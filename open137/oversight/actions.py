@@ -1,13 +1,15 @@
-"""Oversight's only writes: drawing the monthly audit samples and grading them."""
+"""Oversight's only writes: audit samples and their grades, and the counts taken in advance."""
 
 import hashlib
 import random
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,8 @@ from open137.cases.workflow import FINISHED
 from open137.core.errors import DomainError, InvalidInput
 from open137.core.text import normalize_text
 from open137.directory.models import Unit
-from open137.oversight.models import AuditItem, AuditSample
+from open137.oversight import rollups
+from open137.oversight.models import AuditItem, AuditSample, MonthlyCounts, RollupMonth
 from open137.oversight.periods import Month
 from open137.oversight.permissions import can_draw, can_grade
 from open137.oversight.queries import city_tz
@@ -105,3 +108,34 @@ def grade_audit(item: AuditItem, *, subject_right: bool, referral_right: bool,
     locked.graded_at = timezone.now()
     locked.save()
     return locked
+
+
+def refresh_month(month: Month, *, cutoff: datetime) -> int:
+    """Count one month's sealed requests again from scratch at `cutoff`; the rows stored."""
+    with transaction.atomic():
+        # One refresh of a month at a time: the row lock orders concurrent ones.
+        RollupMonth.objects.get_or_create(month=str(month), defaults={"cutoff": cutoff})
+        RollupMonth.objects.select_for_update().get(month=str(month))
+        rows = rollups.count_month(month, cutoff)
+        MonthlyCounts.objects.filter(month=str(month)).delete()
+        MonthlyCounts.objects.bulk_create(rows, batch_size=1000)
+        RollupMonth.objects.filter(month=str(month)).update(cutoff=cutoff,
+                                                             refreshed_at=timezone.now())
+    return len(rows)
+
+
+def refresh_rollups(*, now: datetime | None = None, full: bool = False) -> list[Month]:
+    """Count again every month with a request changed since the last refresh; those months.
+
+    The first refresh (or `full`) counts every month. Each month is one transaction, so
+    the dashboard never sees a month half counted, and a month left behind by a failure
+    is still counted live in full.
+    """
+    now = now or timezone.now()
+    last = None if full else RollupMonth.objects.order_by().aggregate(
+        last=Max("refreshed_at"))["last"]
+    since = None if last is None else last - rollups.OVERLAP
+    months = rollups.dirty_months(since)
+    for month in months:
+        refresh_month(month, cutoff=now)
+    return months

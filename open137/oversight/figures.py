@@ -108,6 +108,25 @@ def median(values: Iterable[float | Decimal | None]) -> float | None:
     return (numbers[middle - 1] + numbers[middle]) / 2
 
 
+def histogram_median(histogram: Mapping[int, int]) -> float | None:
+    """The median of values given as {value: how many} (the middle one or two)."""
+    n = sum(count for count in histogram.values() if count > 0)
+    if not n:
+        return None
+    # The 1-based positions of the middle one (odd n) or two (even n).
+    wanted = [(n + 1) // 2, n // 2 + 1]
+    found: list[float] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        if count <= 0:
+            continue
+        seen += count
+        while len(found) < 2 and seen >= wanted[len(found)]:
+            found.append(float(value))
+    return found[0] if n % 2 else (found[0] + found[1]) / 2
+
+
 def age_bucket(hours: float) -> str:
     """The backlog bucket of a request registered `hours` ago."""
     code = AGE_CODES[0]

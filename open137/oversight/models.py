@@ -120,3 +120,60 @@ WEIGHT_NAMES = ("compliance", "satisfaction", "reopen", "misroute", "audit")
 def current_weights() -> RankingWeights:
     """The weights in force: the newest saved row, or the defaults (unsaved)."""
     return RankingWeights.objects.first() or RankingWeights()
+
+
+class RollupMonth(models.Model):
+    """A Jalali month whose settled requests are counted in advance (MonthlyCounts).
+
+    `cutoff` is the time the month's counts were taken at: a request counts there when it
+    was closed more than a few days before it and no deadline of it could still fall due
+    after it (see rollups.py). Every other request of the month is counted live.
+    """
+
+    month = models.CharField(_("month"), max_length=7, unique=True)
+    cutoff = models.DateTimeField(_("counted at"))
+    refreshed_at = models.DateTimeField(_("refreshed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = _("counted month")
+        verbose_name_plural = _("counted months")
+
+    def __str__(self) -> str:
+        return self.month
+
+
+class MonthlyCounts(models.Model):
+    """The period counts of one month's settled requests at the dashboard's finest grain."""
+
+    month = models.CharField(max_length=7, db_index=True)
+    cutoff = models.DateTimeField()  # the month's, in RollupMonth too
+    # Names are those of Case, so that the dashboard's filters apply to both alike.
+    district = models.ForeignKey("directory.District", models.CASCADE, null=True,
+                                 related_name="+")
+    unit = models.ForeignKey(Unit, models.CASCADE, null=True, related_name="+")
+    subject = models.ForeignKey("directory.Subject", models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10)
+    volume = models.IntegerField(default=0)
+    referred = models.IntegerField(default=0)
+    first_due = models.IntegerField(default=0)
+    first_on_time = models.IntegerField(default=0)
+    result_due = models.IntegerField(default=0)
+    result_on_time = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    misrouted = models.IntegerField(default=0)
+    informed = models.IntegerField(default=0)
+    asked = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    reopens = models.IntegerField(default=0)
+    referral_hours_sum = models.FloatField(default=0)
+    # {time from registration to first referral, in steps of ten seconds: requests}.
+    referral_times = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("monthly counts")
+        verbose_name_plural = _("monthly counts")
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.subject_id} {self.channel}"

@@ -33,9 +33,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,9 +43,9 @@ from open137.cases.workflow import FINISHED, OPEN, Status, Step
 from open137.directory.models import District, Subject, SubjectGroup, Unit
 from open137.notifications.models import Message, State
 from open137.notifications.texts import Kind
-from open137.oversight import figures
+from open137.oversight import figures, rollups
 from open137.oversight.figures import AGE_BUCKETS, Counts
-from open137.oversight.models import AuditItem
+from open137.oversight.models import AuditItem, MonthlyCounts
 from open137.oversight.periods import Period
 
 NONE = "none"  # the key of requests without a district (an organisation's subject by phone)
@@ -97,7 +96,11 @@ class Selection:
 
 def filtered(sel: Selection) -> QuerySet[Case]:
     """Requests matching every filter but the period."""
-    cases = Case.objects.all()
+    return narrowed(Case.objects.all(), sel)
+
+
+def narrowed(cases: QuerySet[Any], sel: Selection) -> QuerySet[Any]:
+    """Rows of requests, or of counts at their grain, matching every filter but the period."""
     if sel.district == NONE:
         cases = cases.filter(district__isnull=True)
     elif sel.district:
@@ -260,14 +263,32 @@ def _grain_rows(cases: QuerySet[Case], aggregates: Mapping[str, Any]) -> list[di
     return [dict(row) for row in rows]
 
 
-def period_rows(sel: Selection, now: datetime) -> list[dict[str, Any]]:
-    """Period counts per (district, unit, subject, channel): one query."""
+def period_aggregates(now: datetime) -> dict[str, Any]:
+    """The period counts, as aggregates over `annotated` requests."""
     conditions = period_conditions(now)
     aggregates: dict[str, Any] = {
         name: Count("pk", filter=conditions[name]) for name in PERIOD_COUNTS}
     aggregates["reopens"] = Sum("reopens")
     aggregates["referral_hours_sum"] = Sum("referral_hours")
-    return _grain_rows(annotated(cohort(sel)), aggregates)
+    return aggregates
+
+
+Times = dict[int, int]  # referral times: {steps of ten seconds: requests}
+
+
+def period_rows(sel: Selection, now: datetime
+                ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], Times]]]:
+    """Period counts per (district, unit, subject, channel), with referral times: 2 queries.
+
+    The months' sealed requests come from the counts taken in advance (rollups.py); the
+    others are counted live. A grain may have a row of each: `rolled_up` adds them.
+    """
+    counted, cutoffs = rollups.counted_rows(narrowed(MonthlyCounts.objects.filter(
+        month__in=[str(m) for m in sel.period.months()]), sel), GRAIN)
+    live_rows = rollups.step_rows(annotated(rollups.live(cohort(sel), cutoffs)),
+                                    period_aggregates(now), GRAIN)
+    parts = counted + rollups.fold(live_rows, GRAIN)
+    return [row for row, _minutes in parts], parts
 
 
 def snapshot_rows(sel: Selection, now: datetime) -> list[dict[str, Any]]:
@@ -296,28 +317,18 @@ def audit_rows(sel: Selection) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def referral_medians(sel: Selection, dimension: str | None) -> dict[str | None, float | None]:
-    """Median hours to referral per row of a dimension (or overall, key None): one query.
-
-    Rows are numbered by hours within each group; the middle one or two of each group
-    (2 x row number between n and n + 2) come back, at most two per group.
-    """
-    path = DIMENSIONS[dimension] if dimension else None
-    partition = [F(path)] if path else []
-    referred = annotated(cohort(sel)).filter(Q(first_refer_at__isnull=False)).order_by()
-    numbered = referred.annotate(
-        row=Window(RowNumber(), partition_by=partition or None,
-                   order_by=[F("referral_hours").asc(), F("pk").asc()]),
-        n=Window(Count("pk"), partition_by=partition or None),
-    ).annotate(twice=F("row") * 2).filter(twice__gte=F("n"), twice__lte=F("n") + 2)
-    middles: dict[str | None, list[float]] = {}
-    for key, hours in numbered.values_list(path or "pk", "referral_hours"):
-        middles.setdefault(key if path else None, []).append(hours)
-    return {key: _round(figures.median(values)) for key, values in middles.items()}
+def referral_medians(parts: Iterable[tuple[Mapping[str, Any], Times]],
+                     key: Callable[[Mapping[str, Any]], Any]) -> dict[Any, float | None]:
+    """Median hours to referral per key, from the grain rows' referral times (pure)."""
+    grouped: dict[Any, list[Times]] = {}
+    for row, times in parts:
+        grouped.setdefault(key(row), []).append(times)
+    return {k: rollups.median_hours(rollups.merged_steps(histograms))
+            for k, histograms in grouped.items()}
 
 
 def _round(value: float | None) -> float | None:
-    # julianday() arithmetic leaves float noise in the last digits; minutes are enough.
+    # julianday() arithmetic leaves float noise in the last digits; times are enough.
     return None if value is None else round(value, 2)
 
 
@@ -374,11 +385,12 @@ class Figures:
     snapshot: list[dict[str, Any]]
     audits: list[dict[str, Any]]
     subject_groups: Mapping[str, str | None]
+    referral: list[tuple[dict[str, Any], Times]]
 
     def counts(self, dimension: str | None = None) -> dict[str | None, Counts]:
         key = _group_key(dimension, self.subject_groups)
         counts = rolled_up(self.period, self.snapshot, self.audits, key)
-        medians = referral_medians(self.selection, dimension)
+        medians = referral_medians(self.referral, key)
         for k, c in counts.items():
             c.referral_hours_median = medians.get(k)
         return counts
@@ -395,12 +407,12 @@ class Figures:
 
 
 def figures_for(sel: Selection, now: datetime | None = None) -> Figures:
-    """Count everything for a selection: three grouped queries (medians come per table)."""
+    """Count everything for a selection: five queries, whatever the period and filters."""
     now = now or timezone.now()
     groups = dict(Subject.objects.values_list("code", "group__code"))
-    return Figures(selection=sel, now=now, period=period_rows(sel, now),
-                   snapshot=snapshot_rows(sel, now), audits=audit_rows(sel),
-                   subject_groups=groups)
+    period, referral = period_rows(sel, now)
+    return Figures(selection=sel, now=now, period=period, snapshot=snapshot_rows(sel, now),
+                   audits=audit_rows(sel), subject_groups=groups, referral=referral)
 
 
 def dimension_names(dimension: str, keys: Iterable[str | None]
@@ -446,10 +458,19 @@ def series(sel: Selection, now: datetime | None = None) -> list[dict[str, Any]]:
             days.append(day)
             day += timedelta(days=1)
         return [{"key": day, "month": None, **_series_counts(rows.get(day))} for day in days]
+    # Per month: the sealed requests' counts taken in advance, and the others' live.
+    counted, cutoffs = rollups.month_totals(narrowed(MonthlyCounts.objects.filter(
+        month__in=[str(m) for m in months]), sel), list(counts))
     bucket = models.Case(*[When(created_at__gte=m.start(tz), created_at__lt=m.next().start(tz),
                           then=Value(i)) for i, m in enumerate(months)],
                    output_field=IntegerField())
-    rows = {r["bucket"]: r for r in cases.values(bucket=bucket).annotate(**counts)}  # type: ignore[misc]
+    live_cases = rollups.live(cases, cutoffs)
+    rows = {r["bucket"]: dict(r)
+            for r in live_cases.values(bucket=bucket).annotate(**counts)}  # type: ignore[misc]
+    for i, m in enumerate(months):
+        for name, value in counted.get(m, {}).items():
+            row = rows.setdefault(i, {})
+            row[name] = (row.get(name) or 0) + value
     return [{"key": m.first_day(), "month": m, **_series_counts(rows.get(i))}
             for i, m in enumerate(months)]
 
