@@ -23,7 +23,7 @@ from open137.cases.models import (
     PlanReason,
     Priority,
 )
-from open137.cases.workflow import NOTE_STEPS, Status, Step, target
+from open137.cases.workflow import NOTE_STEPS, Status, Step, facts_after, target
 from open137.core import bulk, tracking
 from open137.core.errors import DomainError, IllegalTransition, InvalidInput
 from open137.core.phones import normalize_phone
@@ -51,6 +51,11 @@ def transition(case: Case, step: Step, *, by: User, at: datetime | None = None,
     locked = Case.objects.select_for_update().get(pk=case.pk)
     to = target(step, locked.status)
     from_status, from_unit = locked.status, locked.unit
+    at = at or timezone.now()
+    for name, value in facts_after(step, from_status, at,
+                                   first_referred_at=locked.first_referred_at,
+                                   reopen_count=locked.reopen_count).items():
+        setattr(locked, name, value)
     locked.status = to
     if unit is not _UNCHANGED:
         locked.unit = unit
@@ -58,7 +63,7 @@ def transition(case: Case, step: Step, *, by: User, at: datetime | None = None,
         setattr(locked, name, value)
     locked.save()
     event = CaseEvent.objects.create(
-        case=locked, step=step, at=at or timezone.now(), actor=_actor(by),
+        case=locked, step=step, at=at, actor=_actor(by),
         from_status=from_status, to_status=to, from_unit=from_unit, to_unit=locked.unit,
         note=note, reason=reason, public=public, data=data or {},
     )
@@ -165,7 +170,7 @@ def _record_received(case: Case, *, by: User, ctx: RoutingContext) -> Case:
     else:
         unit = unit or Unit.objects.get(code=decision.unit_code)
         step, public = Step.REFER, True
-        case.referred_at = at
+        case.referred_at = case.first_referred_at = at
         case.respond_by, case.resolve_by = deadlines_for(
             at, respond_hours=case.subject.respond_hours,
             resolve_days=case.subject.resolve_days, urgent=case.subject.urgent,
@@ -688,6 +693,9 @@ class _History:
                  "from_status": case["status"], "to_status": to,
                  "from_unit_id": case["unit_id"], "note": note, "public": public,
                  "data": data or {}}
+        case.update(facts_after(step, case["status"], at,
+                                first_referred_at=case["first_referred_at"],
+                                reopen_count=case["reopen_count"]))
         case["status"] = to
         if unit_id is not _UNCHANGED:
             case["unit_id"] = unit_id

@@ -85,6 +85,11 @@ class Case(models.Model):
     overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
     satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
     satisfaction_at = models.DateTimeField(_("satisfaction answered at"), null=True, blank=True)
+    # Facts of the history for the council's figures (workflow.FACTS), kept by `transition`.
+    first_referred_at = models.DateTimeField(_("first referred at"), null=True, blank=True)
+    reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
+    was_misrouted = models.BooleanField(_("misrouted"), default=False)
+    result_given = models.BooleanField(_("given a result"), default=False)
 
     class Meta:
         verbose_name = _("request")

@@ -4,7 +4,9 @@ Each step names the statuses it may start from and the status it leads to. `tran
 in actions.py is the only code that changes a status, and it asks this table first.
 """
 
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -106,3 +108,28 @@ def target(step: Step, current: str) -> Status:
 def reachable() -> set[Status]:
     """Every status some step leads to, plus the first one: none may be unreachable."""
     return {S.RECEIVED} | {to for _, to in TRANSITIONS.values()}
+
+
+# What oversight counts about a request's history, kept on the request itself so that the
+# council's figures read one table (oversight/queries.py): the first referral, the number
+# of reopenings, whether a unit returned it or it was referred again from a unit, and
+# whether it was ever given a result. The events remain the record; these follow them.
+FACTS = ("first_referred_at", "reopen_count", "was_misrouted", "result_given")
+
+
+def facts_after(step: str, from_status: str, at: datetime, *,
+                first_referred_at: datetime | None, reopen_count: int) -> dict[str, Any]:
+    """The facts that change when `step` is taken from `from_status` at `at` (pure)."""
+    changes: dict[str, Any] = {}
+    if step == Step.REFER:
+        if first_referred_at is None or at < first_referred_at:
+            changes["first_referred_at"] = at
+        if from_status not in (S.RECEIVED, S.TRIAGE):
+            changes["was_misrouted"] = True
+    elif step == Step.RETURN:
+        changes["was_misrouted"] = True
+    elif step == Step.REOPEN:
+        changes["reopen_count"] = reopen_count + 1
+    elif step in (Step.RESOLVE, Step.REJECT):
+        changes["result_given"] = True
+    return changes

@@ -21,7 +21,6 @@ from django.db import models
 from django.db.models import (
     Count,
     Exists,
-    Expression,
     F,
     FloatField,
     Func,
@@ -29,17 +28,16 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from open137.cases.models import Case, CaseEvent, Channel
-from open137.cases.workflow import FINISHED, OPEN, Status, Step
+from open137.cases.models import Case, Channel
+from open137.cases.workflow import FINISHED, OPEN, Status
 from open137.directory.models import District, Subject, SubjectGroup, Unit
 from open137.notifications.models import Message, State
 from open137.notifications.texts import Kind
@@ -140,31 +138,6 @@ class HoursBetween(Func):
                            arg_joiner=") - julianday(", **extra_context)
 
 
-def _events(*steps: str) -> QuerySet[CaseEvent]:
-    return CaseEvent.objects.filter(case=OuterRef("pk"), step__in=steps)
-
-
-def first_referral() -> Subquery:
-    # The receive event always comes first, so the first refer event is the one after it.
-    return Subquery(_events(Step.REFER).order_by("at", "pk").values("at")[:1])
-
-
-def reopen_count() -> Expression:
-    counted = _events(Step.REOPEN).order_by().values("case").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def misrouted() -> Exists:
-    """Returned by a unit, or referred again from a unit (not from receipt or triage)."""
-    refer_again = Q(step=Step.REFER) & ~Q(from_status__in=[Status.RECEIVED, Status.TRIAGE])
-    return Exists(CaseEvent.objects.filter(case=OuterRef("pk")).filter(
-        Q(step=Step.RETURN) | refer_again))
-
-
-def given_result() -> Exists:
-    return Exists(_events(Step.RESOLVE, Step.REJECT))
-
-
 # Result messages: what the citizen is sent when the request is resolved or rejected.
 RESULT_KINDS = (Kind.RESOLVED, Kind.REJECTED)
 
@@ -176,14 +149,19 @@ def result_sent() -> Exists:
 
 
 def annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Requests with the per-request facts the period figures need."""
+    """Requests with the per-request facts the period figures need.
+
+    The facts of the history (first referral, reopenings, misrouting, a result given) are
+    kept on the request by every step (cases.workflow.FACTS), so the figures read one
+    table; only the delivery of the result is asked of the outbox.
+    """
     return cases.annotate(
-        first_refer_at=first_referral(),
-        referral_hours=HoursBetween(F("created_at"), first_referral()),
-        reopens=reopen_count(),
-        misrouted=misrouted(),
+        first_refer_at=F("first_referred_at"),
+        referral_hours=HoursBetween(F("created_at"), F("first_referred_at")),
+        reopens=F("reopen_count"),
+        misrouted=F("was_misrouted"),
         informed=result_sent(),
-        asked=given_result(),
+        asked=F("result_given"),
     )
 
 
