@@ -67,9 +67,12 @@ def locate_district(lat: float, lon: float) -> str | None:
 
 
 def route(subject: Subject, *, lat: float | None, lon: float | None,
-          district_code: str | None = None) -> Decision:
-    """Where a request on this subject at this place goes (unit None: triage)."""
-    ctx = routing_context()
+          district_code: str | None = None, context: RoutingContext | None = None) -> Decision:
+    """Where a request on this subject at this place goes (unit None: triage).
+
+    An import passes the context it read once: then routing touches no database.
+    """
+    ctx = context or routing_context()
     point = Point(lon, lat) if lat is not None and lon is not None else None
     if point is not None:
         district_code = ctx.index.locate(point.x, point.y)

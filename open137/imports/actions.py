@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from open137.cases.actions import ImportedCase, import_cases
+from open137.cases.actions import ImportedCase, PlayedImport, import_cases, save_imported
 from open137.core import bulk
 from open137.core.errors import InvalidInput
 from open137.imports.models import ImportedRecord, ImportRun
@@ -43,20 +43,22 @@ def start_import(*, source: str, path: Path, mapping: Path, reject_file: Path | 
 @transaction.atomic
 def import_batch(run: ImportRun, *, cases: list[tuple[int, ImportedCase]],
                  rejects: list[Reject], rows_read: int, last_row: int, position: int,
-                 by: User) -> list[Reject]:
+                 by: User, played: PlayedImport | None = None) -> list[Reject]:
     """Import one batch and move the run's checkpoint past it, all in one transaction.
 
     A row whose id an earlier import brought in is skipped; one whose id came earlier in
     this same run is a duplicate and rejected. Returns every reject of the batch.
+    `played` is the whole batch already played (play_imported), in the order of `cases`.
     """
     rejects = list(rejects)
     ids = [case.external_id for _row, case in cases]
     known = dict(bulk.select_in(ImportedRecord, "external_id", ids,
                                 select=["external_id", "run_id"], source=run.source))
     fresh: list[tuple[int, ImportedCase]] = []
+    positions: list[int] = []
     in_batch: set[str] = set()
     skipped = 0
-    for row, case in cases:
+    for position_in_batch, (row, case) in enumerate(cases):
         earlier = known.get(case.external_id)
         if earlier is not None and earlier != run.pk:
             skipped += 1
@@ -66,7 +68,11 @@ def import_batch(run: ImportRun, *, cases: list[tuple[int, ImportedCase]],
         else:
             in_batch.add(case.external_id)
             fresh.append((row, case))
-    outcomes = import_cases([case for _row, case in fresh], by=by)
+            positions.append(position_in_batch)
+    if played is None:
+        outcomes = import_cases([case for _row, case in fresh], by=by)
+    else:
+        outcomes = save_imported(played, keep=positions)
     records: list[dict[str, Any]] = []
     for (row, case), outcome in zip(fresh, outcomes, strict=True):
         if isinstance(outcome, InvalidInput):
