@@ -703,9 +703,12 @@ class PlayedImport:
         for case, pk, code in zip(cases, ids, _free_tracking_codes(len(cases)), strict=True):
             case["id"], case["tracking_code"] = pk, code
         bulk.insert_rows(Case, cases)
-        bulk.insert_rows(CaseEvent, [{**event, "case_id": pk}
-                                     for pk, i in zip(ids, positions, strict=True)
-                                     for event in self.events[i]])
+        events = []
+        for pk, i in zip(ids, positions, strict=True):
+            for event in self.events[i]:
+                event["case_id"] = pk
+                events.append(event)
+        bulk.insert_rows(CaseEvent, events)
         return ids
 
 
@@ -713,7 +716,7 @@ def _free_tracking_codes(count: int) -> list[str]:
     """`count` new tracking codes that no request has yet."""
     codes: set[str] = set()
     while len(codes) < count:
-        fresh = list({tracking.new_code() for _i in range(count - len(codes))} - codes)
+        fresh = list(set(tracking.new_codes(count - len(codes))) - codes)
         taken = {code for (code,) in bulk.select_in(Case, "tracking_code", fresh,
                                                      select=["tracking_code"])}
         codes.update(c for c in fresh if c not in taken)

@@ -44,7 +44,15 @@ def select_in(model: type[models.Model], column: str, values: Sequence[Any], *,
     table, wanted = q(model._meta.db_table), ", ".join(q(name) for name in select)
     where = "".join(f" AND {q(name)} = %s" for name in equal)
     found: list[tuple[Any, ...]] = []
+    if not values:
+        return found
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: binding thousands of separate ones costs more than
+            # the lookup.
+            cursor.execute(f"SELECT {wanted} FROM {table} WHERE {q(column)} "  # noqa: S608
+                           f"= ANY(%s){where}", [list(values), *equal.values()])
+            return [tuple(row) for row in cursor.fetchall()]
         for i in range(0, len(values), 1000):
             chunk = list(values[i:i + 1000])
             marks = ", ".join(["%s"] * len(chunk))
@@ -110,8 +118,8 @@ def _json(encoder: type[json.JSONEncoder] | None) -> Callable[[Any], str | None]
             return None
         try:
             # Types in the key: True and 1 are equal in Python but not in JSON.
-            key = (tuple((k, type(v), v) for k, v in value.items())
-                   if isinstance(value, dict) else (type(value), value))
+            key = ((tuple(value.items()), tuple(map(type, value.values())))
+                   if type(value) is dict else (type(value), value))
             text = memo.get(key)
         except TypeError:  # unhashable: a nested value
             return json.dumps(value, cls=encoder)

@@ -290,8 +290,8 @@ def _refresh_statistics() -> None:
     they were before the import and can pick a bad plan (and spend half a second in JIT
     compilation on a query that returns one row).
     """
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return  # a caller's transaction (indexes_rebuilt) analyzes at its end
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table)
                        for m in (Case, CaseEvent, ImportedRecord))
     with connection.cursor() as cursor:
