@@ -128,6 +128,10 @@ def indexes_rebuilt() -> Iterator[list[str]]:
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # A table with foreign key checks still pending cannot be altered: check
+                # them now, and every later one at once (the load adds few: its tables'
+                # keys are dropped).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"LOCK TABLE {', '.join(map(q, tables))} IN ACCESS EXCLUSIVE MODE")
             if Case.objects.exists():
                 raise InvalidInput(_("Indexes are rebuilt only for a first import, into an "
