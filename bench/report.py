@@ -146,7 +146,8 @@ def _imports(report: dict[str, Any], add: Any) -> None:
         reasons = ", ".join(f"{k} {v:,}" for k, v in sorted(i["reasons"].items())) or "none"
         raw = i.get("raw_rows_per_second")
         ratio = f"{i['rows_per_second'] / raw:.2f}" if raw else "-"
-        add(f"| {i['label']} ({i['files']} file{'s' if i['files'] > 1 else ''}) | "
+        options = "".join(f", `{o}`" for o in i.get("options", ()))
+        add(f"| {i['label']} ({i['files']} file{'s' if i['files'] > 1 else ''}{options}) | "
             f"{i['backend']} | {_n(i['rows'])} | {_n(i['imported'])} | {_n(i['rejected'])} "
             f"({reasons}) | {_n(i['events'])} | {_n(i['seconds'], 1)} | "
             f"{_n(i['rows_per_second'])} | {_n(raw)} | {ratio} | {_n(i.get('cpu_us_per_row'))} | "
