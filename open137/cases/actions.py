@@ -502,8 +502,9 @@ def _imported_steps(row: ImportedCase, now: datetime,
     if row.closed_at:
         steps.append((Step.CLOSE, row.closed_at, ""))
     times = [row.created_at] + [at for _step, at, _note in steps]
-    if any(t.tzinfo is None or t.utcoffset() is None for t in times):
-        raise InvalidInput(_("Every time must carry its time zone."), field="created_at")
+    for t in times:
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise InvalidInput(_("Every time must carry its time zone."), field="created_at")
     if times != sorted(times):
         raise InvalidInput(_("The times are out of order: a request cannot be finished "
                              "before it was received."), field="closed_at")
