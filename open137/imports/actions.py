@@ -116,12 +116,14 @@ def indexes_rebuilt() -> Iterator[list[str]]:
 
     Sorting each index once is far cheaper than keeping some 45 index entries up to date
     row by row, and checking a foreign key once for the whole table than once per row.
-    Only for an installation without requests: the tables stay locked until the end
-    (other readers and writers of requests wait), and rebuilding the indexes of millions
-    of existing rows would cost more than it saves. DDL is transactional, so an error or
-    an interruption rolls everything back, indexes and keys included: nothing is
-    imported, and nothing is left without its indexes. Yields the statements that will
-    remake them (for the report); they run when the block ends without an error.
+    Only for an installation without requests, before it opens: the requests, their events,
+    and (on PostgreSQL, through the dropped keys) the users and the city's directory stay
+    locked until the end, so every other reader and writer waits; and rebuilding the
+    indexes of millions of existing rows would cost more than it saves. DDL is
+    transactional, so an error or an interruption rolls everything back, indexes and keys
+    included: nothing is imported, and nothing is left without its indexes. Yields the
+    statements that will remake them (for the report); they run when the block ends
+    without an error.
     """
     with transaction.atomic():
         tables = [m._meta.db_table for m in REBUILT]

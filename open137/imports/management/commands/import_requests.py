@@ -43,10 +43,11 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int,
                             help="Stop after this many rows of each file (resume later).")
         parser.add_argument("--rebuild-indexes", action="store_true",
-                            help="A first import into an installation without requests: "
-                            "load without the secondary indexes and make them again at the "
-                            "end, all in one transaction (much faster; an interruption "
-                            "imports nothing).")
+                            help="A first import into an installation without requests, "
+                            "before it opens: load without the secondary indexes and foreign "
+                            "keys and make them again at the end, all in one transaction "
+                            "(much faster; the installation waits until it ends, and an "
+                            "interruption imports nothing).")
         parser.add_argument("--language", default=None,
                             help="Language of messages and reject reasons: fa or en.")
 
