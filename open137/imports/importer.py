@@ -182,9 +182,12 @@ def _loop(run: ImportRun, source: Source, converter: Converter, mapping: Mapping
     batches = (_prepare(batch, converter, context, json_records=mapping.format == "open311")
                for batch in _batches(records, batch_size, limit))
     read_now = 0
-    # The next batch is read, converted and played in a second thread while this one is
-    # written: the database does its part while Python does the other.
-    with _Ahead(batches) as ahead:
+    # On PostgreSQL the next batch is read, converted and played in a second thread while
+    # this one is written: the server does its part while Python does the other. SQLite
+    # works inside this process and gives the interpreter back around every row it
+    # writes; a busy second thread then makes each row wait for it, which costs more
+    # than it saves.
+    with _Ahead(batches, threaded=connection.vendor == "postgresql") as ahead:
         for batch in ahead:
             read_now += len(batch.records)
             _write(run, batch, rejects, by=by)
@@ -225,14 +228,16 @@ class _Ahead:
     outside the import's transaction.
     """
 
-    def __init__(self, items: Iterator[Any]) -> None:
-        self.items = items
+    def __init__(self, items: Iterator[Any], *, threaded: bool = True) -> None:
+        self.items, self.threaded = items, threaded
         self.queue: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=1)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(translation.get_language(),),
                                        name="import-prepare", daemon=True)
 
     def __enter__(self) -> "_Ahead":
+        if not self.threaded:
+            return self
         # The writing thread waits on the database thousands of times a batch, and each
         # time it wants the interpreter back it would wait up to the switch interval
         # (5 ms) while this thread computes: ask for a shorter one meanwhile.
@@ -242,11 +247,19 @@ class _Ahead:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if not self.threaded:
+            close = getattr(self.items, "close", None)
+            if close is not None:
+                close()
+            return
         self.stopped.set()
         self.thread.join()
         sys.setswitchinterval(self.interval)
 
     def __iter__(self) -> Iterator[Any]:
+        if not self.threaded:
+            yield from self.items
+            return
         while True:
             item, error = self.queue.get()
             if error is not None:

@@ -21,20 +21,21 @@ class AheadTests(SimpleTestCase):
         self.assertEqual(taken, [1, 2])
 
     def test_stopping_early_ends_the_thread_and_closes_the_iterator(self) -> None:
-        closed = []
+        for threaded in (True, False):
+            closed: list[bool] = []
 
-        def items() -> Iterator[int]:
-            try:
-                yield from range(1000)
-            finally:
-                closed.append(True)
+            def items(closed: list[bool] = closed) -> Iterator[int]:
+                try:
+                    yield from range(1000)
+                finally:
+                    closed.append(True)
 
-        with _Ahead(items()) as ahead:
-            for item in ahead:
-                if item == 3:
-                    break
-        self.assertFalse(ahead.thread.is_alive())
-        self.assertEqual(closed, [True])
+            with self.subTest(threaded=threaded), _Ahead(items(), threaded=threaded) as ahead:
+                for item in ahead:
+                    if item == 3:
+                        break
+            self.assertFalse(ahead.thread.is_alive())
+            self.assertEqual(closed, [True])
 
     def test_the_thread_speaks_the_importers_language(self) -> None:
         def items() -> Iterator[str]:
