@@ -21,7 +21,7 @@ within about a fifth):
 | the request row | 8 | writer | binary COPY: no text formatting here, no parsing on the server |
 | its events (4 a row) | 14 | writer | the same for the history rows |
 | the ledger | 4 | writer | `ImportedRecord`: resume, and never import a row twice |
-| the database | ~70 | server | COPY and 2 unique indexes; at the end (a third) the other indexes |
+| the database | 70-85 | server | COPY, 2 unique indexes; at the end (a third) the others |
 
 Three changes took the import from about 3,000 rows/s: the next batch is read, converted
 and played in a second thread while the database writes this one (psycopg lets go of the
@@ -36,7 +36,7 @@ codes, the ledger's outside ids), so the usual checks still hold, and an error r
 everything back with the indexes. The behaviour is unchanged: the same requests, units,
 deadlines and events as the step-by-step actions (a test compares them).
 
-What is left is Python: about 100 µs of the import's own CPU a row, split between the two
+What is left is Python: 125-145 µs of the import's own CPU a row, split between the two
 threads, which share one interpreter, so at best they run one after the other while the
 server works beside them. On two cores that bounds the import well under 20,000 rows/s;
 a second process for the prepare side would overlap them but pays for sending every
