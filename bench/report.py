@@ -9,30 +9,44 @@ PEER = {"creates_per_second": 26, "p95_ms": 400, "queries": 45, "cpu_ms": 64,
         "worker_mb": 200}
 
 PROFILE_NOTES = """\
-Where the importer's own CPU goes, per row of the NYC file (5,000-row batches, CPU clock
-of the import process, microseconds; cProfile for the detail):
+Where the CPU goes, per row of the NYC file on PostgreSQL with `--rebuild-indexes`
+(5,000-row batches; CPU clock of each thread of the import process, and of the server's
+backends, microseconds; measured on the whole file on the shared two-core machine, so
+within about a fifth):
 
-| phase | SQLite | PostgreSQL | what it is |
-|---|---:|---:|---|
-| read the gzip CSV | 3 | 6 | `csv.reader` over decoded lines, counting bytes for the checkpoint |
-| convert | 12 | 10 | value maps, two date columns (each distinct value parsed once) |
-| play the lifecycle | 27-50 | 27-65 | texts, transition table, routing and deadlines, remembered |
-| tracking codes and ids | 4 | 5 | one query per thousand codes; ids from the sequence |
-| the request row | 35-40 | 14 | SQLite: `executemany` and its 17 indexes; PostgreSQL: COPY rows |
-| its events (3.9 a row) | 60-70 | 16-37 | the same for the history rows (6 indexes) |
-| the ledger row | 5 | 1 | `ImportedRecord`: resume, and never import a row twice |
+| phase | µs/row | thread | what it is |
+|---|---:|---|---|
+| read the gzip CSV | 3 | prepare | `csv.reader` over decoded lines, counting bytes |
+| convert | 18 | prepare | value maps, two date columns (each distinct value parsed once) |
+| play the lifecycle | 47 | prepare | texts, transitions, routing and deadlines, remembered |
+| tracking codes and ids | 8 | writer | one query per batch for the codes, ids from the sequence |
+| the request row | 8 | writer | binary COPY: no text formatting here, no parsing on the server |
+| its events (4 a row) | 14 | writer | the same for the history rows |
+| the ledger | 4 | writer | `ImportedRecord`: resume, and never import a row twice |
+| the database | 70-85 | server | COPY, 2 unique indexes; at the end (a third) the others |
 
-On PostgreSQL the importer's process needs about 100 µs of CPU a row, and the database
-server about as much again: each NYC row becomes one request row (17 indexes), 3.9 event
-rows (6 indexes each) and a ledger row (4), some 45 index entries, where the raw baseline
-writes one narrow row with none. The two run one after the other, batch by batch, which
-is why the import stays far below the 20,000 rows/s target on two cores. The rules are
-not the cost: routing and deadlines, remembered per batch, are a small part of the play
-phase, and the whole play phase under a fifth of the wall time. What is left to try, by
-expected gain: prepare the next batch
-in a second process while the database writes this one (up to twice as fast on two
-cores); drop and rebuild the secondary indexes around a very large first import into an
-empty installation; and COPY in binary format, which saves the server parsing text.
+Three changes took the import from about 3,000 rows/s: the next batch is read, converted
+and played in a second thread while the database writes this one (psycopg lets go of the
+interpreter while it waits; SQLite does not gain, so it keeps one thread); rows go in
+binary COPY; and `--rebuild-indexes`, for a first import before the installation opens,
+loads in one transaction without the 15 + 5 + 2 secondary indexes and the 13 foreign
+keys of requests, events and the ledger and makes them again at the end. Row by row,
+every foreign key was checked at each commit (some 20 checks a row, a large share of the
+server's time) and about 45 index entries were kept in order; built once they cost about
+half as much server time in all. The transaction keeps the unique indexes (tracking
+codes, the ledger's outside ids), so the usual checks still hold, and an error rolls
+everything back with the indexes. The behaviour is unchanged: the same requests, units,
+deadlines and events as the step-by-step actions (a test compares them).
+
+What is left is Python: 125-145 µs of the import's own CPU a row, split between the two
+threads, which share one interpreter, so at best they run one after the other while the
+server works beside them. On two cores that bounds the import well under 20,000 rows/s;
+a second process for the prepare side would overlap them but pays for sending every
+played row across, and on two cores it competes with the server. Next, by expected gain:
+play the lifecycle on tuples instead of dicts (the play phase builds a 35-key dict per
+request and a 13-key dict per event); convert without the frozen dataclass per row; and
+on SQLite, whose import is bound by its 17 + 6 indexes, the same drop-and-rebuild (the
+flag works there, without the foreign keys, but has not been shown to gain).
 """
 
 
@@ -150,7 +164,8 @@ def _imports(report: dict[str, Any], add: Any) -> None:
         reasons = ", ".join(f"{k} {v:,}" for k, v in sorted(i["reasons"].items())) or "none"
         raw = i.get("raw_rows_per_second")
         ratio = f"{i['rows_per_second'] / raw:.2f}" if raw else "-"
-        add(f"| {i['label']} ({i['files']} file{'s' if i['files'] > 1 else ''}) | "
+        options = "".join(f", `{o}`" for o in i.get("options", ()))
+        add(f"| {i['label']} ({i['files']} file{'s' if i['files'] > 1 else ''}{options}) | "
             f"{i['backend']} | {_n(i['rows'])} | {_n(i['imported'])} | {_n(i['rejected'])} "
             f"({reasons}) | {_n(i['events'])} | {_n(i['seconds'], 1)} | "
             f"{_n(i['rows_per_second'])} | {_n(raw)} | {ratio} | {_n(i.get('cpu_us_per_row'))} | "

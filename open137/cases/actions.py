@@ -492,17 +492,36 @@ def import_cases(rows: Sequence[ImportedCase], *, by: User) -> list[int | Invali
     # row at a time through the ORM is far too slow for a city's years of history.
     # History is not news, so nobody is notified. Returns the new request's id for each
     # row, or the error that kept it out.
-    history = _History(by)
-    outcomes: list[int | InvalidInput] = []
+    return save_imported(play_imported(rows, context=ImportContext(by)))
+
+
+def play_imported(rows: Sequence[ImportedCase], *, context: "ImportContext") -> "PlayedImport":
+    """Check each row and play its history on plain values; nothing is written yet.
+
+    Touches no database (the context has read what it needs), so an import can play the
+    next batch while the database is still writing this one.
+    """
+    history = PlayedImport(context)
     for row in rows:
         try:
             history.play(row)
         except InvalidInput as e:
-            outcomes.append(e)
+            history.outcomes.append(e)
         else:
-            outcomes.append(len(history.cases) - 1)
-    ids = history.save()
-    return [o if isinstance(o, InvalidInput) else ids[o] for o in outcomes]
+            history.outcomes.append(len(history.cases) - 1)
+    return history
+
+
+@transaction.atomic
+def save_imported(played: "PlayedImport", *,
+                  keep: Sequence[int] | None = None) -> list[int | InvalidInput]:
+    """Write the played rows (or only those at the positions in `keep`, in that order).
+
+    Returns the new request's id for each of them, or the error that kept it out.
+    """
+    outcomes = played.outcomes if keep is None else [played.outcomes[i] for i in keep]
+    ids = iter(played.save([o for o in outcomes if not isinstance(o, InvalidInput)]))
+    return [o if isinstance(o, InvalidInput) else next(ids) for o in outcomes]
 
 
 def _imported_steps(row: ImportedCase, now: datetime,
@@ -532,8 +551,9 @@ def _imported_steps(row: ImportedCase, now: datetime,
     if row.closed_at:
         steps.append((Step.CLOSE, row.closed_at, ""))
     times = [row.created_at] + [at for _step, at, _note in steps]
-    if any(t.tzinfo is None or t.utcoffset() is None for t in times):
-        raise InvalidInput(_("Every time must carry its time zone."), field="created_at")
+    for t in times:
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise InvalidInput(_("Every time must carry its time zone."), field="created_at")
     if times != sorted(times):
         raise InvalidInput(_("The times are out of order: a request cannot be finished "
                              "before it was received."), field="closed_at")
@@ -549,13 +569,12 @@ def _imported_steps(row: ImportedCase, now: datetime,
 _decisions: dict[Any, Any] = {}
 
 
-class _History:
-    """Plays imported rows through the lifecycle on plain values, then saves them at once."""
+class ImportContext:
+    """What playing imported rows needs from the database, read once for a whole import."""
 
     def __init__(self, by: User) -> None:
         actor = _actor(by)
         self.actor_id = actor.pk if actor is not None else None
-        self.now = timezone.now()
         kind = Kind.objects.filter(active=True).order_by("position").first()
         if kind is None:
             raise InvalidInput(_("Load a city pack first."), field="kind")
@@ -564,19 +583,39 @@ class _History:
         self.districts = dict(District.objects.values_list("code", "pk"))
         self.units = dict(Unit.objects.values_list("code", "pk"))
         self.calendar = working_calendar()
+        self.routing = routing_context()
         self.channels = frozenset(Channel.values)
         version = City.objects.values_list("config_version", flat=True).first() or ""
         if _decisions.get("version") != version:
             _decisions.clear()
             _decisions["version"] = version
         self.decisions = _decisions
-        self.due: dict[tuple[datetime, int, int, bool], tuple[datetime, datetime]] = {}
         self.case_base = {f.attname: f.get_default() for f in Case._meta.concrete_fields
                           if not f.primary_key}
         self.event_base = {f.attname: f.get_default() for f in CaseEvent._meta.concrete_fields
                            if not f.primary_key}
+
+
+class PlayedImport:
+    """Imported rows played through the lifecycle on plain values, saved at once later."""
+
+    def __init__(self, context: ImportContext) -> None:
+        self.context = context
+        self.actor_id = context.actor_id
+        self.now = timezone.now()  # every request's updated_at: the time of the import
+        self.kind = context.kind
+        self.triage_id = context.triage_id
+        self.districts = context.districts
+        self.units = context.units
+        self.calendar = context.calendar
+        self.channels = context.channels
+        self.decisions = context.decisions
+        self.due: dict[tuple[datetime, int, int, bool], tuple[datetime, datetime]] = {}
+        self.case_base = context.case_base
+        self.event_base = context.event_base
         self.cases: list[dict[str, Any]] = []
         self.events: list[list[dict[str, Any]]] = []
+        self.outcomes: list[int | InvalidInput] = []  # per row played: its case, or error
         self.texts: dict[str, str] = {}
 
     def _clean(self, text: str) -> str:
@@ -661,10 +700,12 @@ class _History:
         if row.lat is None:  # without a point the answer depends on subject and district only
             key = (subject.pk, subject.handler, code)
             if key not in self.decisions:
-                self.decisions[key] = route(subject, lat=None, lon=None, district_code=code)
+                self.decisions[key] = route(subject, lat=None, lon=None, district_code=code,
+                                           context=self.context.routing)
             decision = self.decisions[key]
         else:
-            decision = route(subject, lat=row.lat, lon=row.lon, district_code=code)
+            decision = route(subject, lat=row.lat, lon=row.lon, district_code=code,
+                             context=self.context.routing)
         district_id = self.districts[decision.district_code] if decision.district_code else None
         data = {"reason": str(decision.reason)}
         if decision.unit_code is None:
@@ -703,18 +744,24 @@ class _History:
         event["to_unit_id"] = case["unit_id"]
         events.append(event)
 
-    def save(self) -> list[int]:
-        """Insert the requests, then their events; the new ids in the order played."""
-        if not self.cases:
+    def save(self, positions: Sequence[int] | None = None) -> list[int]:
+        """Insert the requests (those at `positions` in self.cases, or all), then their
+        events; the new ids in that order."""
+        if positions is None:
+            positions = range(len(self.cases))
+        cases = [self.cases[i] for i in positions]
+        if not cases:
             return []
-        ids = bulk.reserve_ids(Case, len(self.cases))
-        for case, pk, code in zip(self.cases, ids, _free_tracking_codes(len(self.cases)),
-                                  strict=True):
+        ids = bulk.reserve_ids(Case, len(cases))
+        for case, pk, code in zip(cases, ids, _free_tracking_codes(len(cases)), strict=True):
             case["id"], case["tracking_code"] = pk, code
-        bulk.insert_rows(Case, self.cases)
-        bulk.insert_rows(CaseEvent, [{**event, "case_id": pk}
-                                     for pk, events in zip(ids, self.events, strict=True)
-                                     for event in events])
+        bulk.insert_rows(Case, cases)
+        events = []
+        for pk, i in zip(ids, positions, strict=True):
+            for event in self.events[i]:
+                event["case_id"] = pk
+                events.append(event)
+        bulk.insert_rows(CaseEvent, events)
         return ids
 
 
@@ -722,7 +769,7 @@ def _free_tracking_codes(count: int) -> list[str]:
     """`count` new tracking codes that no request has yet."""
     codes: set[str] = set()
     while len(codes) < count:
-        fresh = list({tracking.new_code() for _i in range(count - len(codes))} - codes)
+        fresh = list(set(tracking.new_codes(count - len(codes))) - codes)
         taken = {code for (code,) in bulk.select_in(Case, "tracking_code", fresh,
                                                      select=["tracking_code"])}
         codes.update(c for c in fresh if c not in taken)

@@ -39,6 +39,9 @@ class WorkingCalendar:
         for weekday, span in enumerate(self.hours):
             if span is not None and not span[0] < span[1]:
                 raise ValueError(f"weekday {weekday}: opening {span[0]} is not before {span[1]}")
+        # Each local date's opening and closing, worked out once: deadlines walk the same
+        # days again and again (a bulk import asks for hundreds of thousands).
+        object.__setattr__(self, "_intervals", {})
 
     @classmethod
     def iranian_week(
@@ -65,12 +68,16 @@ class WorkingCalendar:
 
     def _interval(self, d: date) -> tuple[datetime, datetime] | None:
         """Return the UTC opening and closing of local date `d`, or None on a day off."""
+        known: dict[date, tuple[datetime, datetime] | None] = self._intervals  # type: ignore[attr-defined]
+        if d in known:
+            return known[d]
         span = self.hours[d.weekday()]
-        if span is None or d in self.holidays:
-            return None
-        opening = datetime.combine(d, span[0], tzinfo=self.tz).astimezone(UTC)
-        closing = datetime.combine(d, span[1], tzinfo=self.tz).astimezone(UTC)
-        return opening, closing
+        interval = None
+        if span is not None and d not in self.holidays:
+            interval = (datetime.combine(d, span[0], tzinfo=self.tz).astimezone(UTC),
+                        datetime.combine(d, span[1], tzinfo=self.tz).astimezone(UTC))
+        known[d] = interval
+        return interval
 
     def _working_days_from(self, d: date) -> Iterator[tuple[date, datetime, datetime]]:
         """Yield each working day from `d` on (`d` included) with its UTC opening and closing."""

@@ -90,7 +90,11 @@ def locate_district(lat: float, lon: float) -> str | None:
 
 def route(subject: Subject, *, lat: float | None, lon: float | None,
           district_code: str | None = None, context: RoutingContext | None = None) -> Decision:
-    """Where a request on this subject at this place goes (unit None: triage)."""
+    """Where a request on this subject at this place goes (unit None: triage).
+
+    A caller that has read the context already (an import, a request being recorded)
+    passes it: then routing touches no database.
+    """
     ctx = context or routing_context()
     point = Point(lon, lat) if lat is not None and lon is not None else None
     if point is not None:

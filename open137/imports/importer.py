@@ -7,17 +7,21 @@ any moment resumes after its last committed batch (`--resume`).
 
 import csv
 import os
+import queue
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from open137.cases.actions import ImportedCase
+from open137.cases.actions import ImportContext, ImportedCase, PlayedImport, play_imported
 from open137.cases.models import Case, CaseEvent
 from open137.imports import actions
 from open137.imports.actions import Reject, User
@@ -33,6 +37,7 @@ from open137.imports.sources import Record, Source, open_source
 
 DEFAULT_BATCH = 5000
 ATTEMPTS = 3
+SWITCH_INTERVAL = 0.0002  # seconds; see _Ahead
 
 
 def real_data_dir() -> Path:
@@ -158,31 +163,137 @@ def _resumable(path: Path, mapping: Mapping) -> ImportRun | None:
             .order_by("-started_at", "-pk").first())
 
 
+@dataclass
+class _Batch:
+    """A batch read, converted and played, ready to be written."""
+
+    records: list[Record]
+    cases: list[tuple[int, ImportedCase]]
+    bad: list[Reject]
+    played: PlayedImport
+
+
 def _loop(run: ImportRun, source: Source, converter: Converter, mapping: Mapping,
           rejects: RejectFile, *, by: User, batch_size: int, limit: int | None,
           progress: Progress | None) -> None:
     first_row = run.last_row + 1 if run.last_row else (1 if mapping.format == "open311" else 2)
-    json_records = mapping.format == "open311"
-    batch: list[Record] = []
+    context = ImportContext(by)
+    records = source.records(start=run.position, first_row=first_row)
+    batches = (_prepare(batch, converter, context, json_records=mapping.format == "open311")
+               for batch in _batches(records, batch_size, limit))
     read_now = 0
-    for record in source.records(start=run.position, first_row=first_row):
-        batch.append(record)
-        if len(batch) >= batch_size or (limit is not None and read_now + len(batch) >= limit):
-            read_now += len(batch)
-            _flush(run, batch, converter, rejects, by=by, json_records=json_records)
-            batch = []
+    # On PostgreSQL the next batch is read, converted and played in a second thread while
+    # this one is written: the server does its part while Python does the other. SQLite
+    # works inside this process and gives the interpreter back around every row it
+    # writes; a busy second thread then makes each row wait for it, which costs more
+    # than it saves.
+    with _Ahead(batches, threaded=connection.vendor == "postgresql") as ahead:
+        for batch in ahead:
+            read_now += len(batch.records)
+            _write(run, batch, rejects, by=by)
             if progress:
                 progress.update(source.progress(), run, read_now)
             if limit is not None and read_now >= limit:
                 return
-    if batch:
-        read_now += len(batch)
-        _flush(run, batch, converter, rejects, by=by, json_records=json_records)
     actions.finish_import(run)
     if run.imported:
         _refresh_statistics()
     if progress:
         progress.update(1.0, run, read_now, final=True)
+
+
+def _batches(records: Iterator[Record], size: int, limit: int | None) -> Iterator[list[Record]]:
+    """Records in batches of `size`, the last one cut at `limit` records."""
+    batch: list[Record] = []
+    read = 0
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size or (limit is not None and read + len(batch) >= limit):
+            read += len(batch)
+            yield batch
+            batch = []
+            if limit is not None and read >= limit:
+                return
+    if batch:
+        yield batch
+
+
+_END = object()
+
+
+class _Ahead:
+    """Runs an iterator in a thread, one item ahead of the loop that takes its items.
+
+    The iterator must not touch the database: the thread would have its own connection,
+    outside the import's transaction.
+    """
+
+    def __init__(self, items: Iterator[Any], *, threaded: bool = True) -> None:
+        self.items, self.threaded = items, threaded
+        self.queue: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=1)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(translation.get_language(),),
+                                       name="import-prepare", daemon=True)
+
+    def __enter__(self) -> "_Ahead":
+        if not self.threaded:
+            return self
+        # The writing thread waits on the database thousands of times a batch, and each
+        # time it wants the interpreter back it would wait up to the switch interval
+        # (5 ms) while this thread computes: ask for a shorter one meanwhile.
+        self.interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self.interval, SWITCH_INTERVAL))
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.threaded:
+            close = getattr(self.items, "close", None)
+            if close is not None:
+                close()
+            return
+        self.stopped.set()
+        self.thread.join()
+        sys.setswitchinterval(self.interval)
+
+    def __iter__(self) -> Iterator[Any]:
+        if not self.threaded:
+            yield from self.items
+            return
+        while True:
+            item, error = self.queue.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+
+    def _run(self, language: str | None) -> None:
+        # Messages of rejected rows are written in the import's language, which the
+        # command activated in its own thread only.
+        if language:
+            translation.activate(language)
+        try:
+            for item in self.items:
+                if not self._put((item, None)):
+                    return
+            self._put((_END, None))
+        except BaseException as e:  # handed to the taking thread, raised there
+            self._put((None, e))
+        finally:
+            close = getattr(self.items, "close", None)
+            if close is not None:
+                close()
+
+    def _put(self, entry: tuple[Any, BaseException | None]) -> bool:
+        """Hand an entry over, unless the taker has stopped; False then."""
+        while not self.stopped.is_set():
+            try:
+                self.queue.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
 
 def _refresh_statistics() -> None:
@@ -192,16 +303,17 @@ def _refresh_statistics() -> None:
     they were before the import and can pick a bad plan (and spend half a second in JIT
     compilation on a query that returns one row).
     """
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return  # a caller's transaction (indexes_rebuilt) analyzes at its end
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table)
                        for m in (Case, CaseEvent, ImportedRecord))
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
 
 
-def _flush(run: ImportRun, batch: list[Record], converter: Converter, rejects: RejectFile,
-           *, by: User, json_records: bool) -> None:
+def _prepare(batch: list[Record], converter: Converter, context: ImportContext, *,
+             json_records: bool) -> _Batch:
+    """Convert a batch's records and play their histories: no database needed."""
     cases: list[tuple[int, ImportedCase]] = []
     bad: list[Reject] = []
     for record in batch:
@@ -211,11 +323,17 @@ def _flush(run: ImportRun, batch: list[Record], converter: Converter, rejects: R
             cases.append((record.row, converter.convert(record.values, record.row)))
         except RowError as e:
             bad.append(Reject(record.row, e.reason, e.message))
+    played = play_imported([case for _row, case in cases], context=context)
+    return _Batch(batch, cases, bad, played)
+
+
+def _write(run: ImportRun, batch: _Batch, rejects: RejectFile, *, by: User) -> None:
+    last = batch.records[-1]
     for attempt in range(ATTEMPTS):
         try:
-            done = actions.import_batch(run, cases=cases, rejects=bad, rows_read=len(batch),
-                                        last_row=batch[-1].row, position=batch[-1].position,
-                                        by=by)
+            done = actions.import_batch(run, cases=batch.cases, rejects=batch.bad,
+                                        rows_read=len(batch.records), last_row=last.row,
+                                        position=last.position, by=by, played=batch.played)
             break
         except IntegrityError:
             # Another writer took a tracking code or an id between our check and insert;
@@ -223,4 +341,4 @@ def _flush(run: ImportRun, batch: list[Record], converter: Converter, rejects: R
             if attempt == ATTEMPTS - 1:
                 raise
     if done:
-        rejects.write(done, {r.row: r.raw for r in batch})
+        rejects.write(done, {r.row: r.raw for r in batch.records})

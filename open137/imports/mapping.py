@@ -329,8 +329,9 @@ class Converter:
         if len(positions) == 1:
             i = positions[0]
             return lambda record: record[i].strip()  # type: ignore[index]
-        return lambda record: spec.join.join(
-            p for p in (record[i].strip() for i in positions) if p)  # type: ignore[index]
+        join = spec.join
+        return lambda record: join.join(
+            [p for i in positions if (p := record[i].strip())])  # type: ignore[index]
 
     def convert(self, record: Record, row: int) -> ImportedCase:
         """The request a record describes, or RowError with the reason."""

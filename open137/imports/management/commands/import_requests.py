@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from open137.core.errors import DomainError
+from open137.imports import actions
 from open137.imports.importer import (
     DEFAULT_BATCH,
     ImportStopped,
@@ -16,7 +17,7 @@ from open137.imports.importer import (
     default_reject_path,
     import_file,
 )
-from open137.imports.mapping import MappingError, find_mapping, read_mapping
+from open137.imports.mapping import Mapping, MappingError, find_mapping, read_mapping
 from open137.imports.models import ImportRun
 from open137.imports.sources import SourceError
 
@@ -41,6 +42,12 @@ class Command(BaseCommand):
                             help="Rows per transaction (default %(default)s).")
         parser.add_argument("--limit", type=int,
                             help="Stop after this many rows of each file (resume later).")
+        parser.add_argument("--rebuild-indexes", action="store_true",
+                            help="A first import into an installation without requests, "
+                            "before it opens: load without the secondary indexes and foreign "
+                            "keys and make them again at the end, all in one transaction "
+                            "(much faster; the installation waits until it ends, and an "
+                            "interruption imports nothing).")
         parser.add_argument("--language", default=None,
                             help="Language of messages and reject reasons: fa or en.")
 
@@ -67,6 +74,25 @@ class Command(BaseCommand):
             mapping = read_mapping(find_mapping(name))
         except MappingError as e:
             raise CommandError(str(e)) from e
+        if not options["rebuild_indexes"]:
+            self._import(files, mapping, reject_file, options)
+            return
+        try:
+            with actions.indexes_rebuilt() as remake:
+                self._import(files, mapping, reject_file, options)
+                began = time.monotonic()
+        except DomainError as e:
+            raise CommandError(str(e)) from e
+        except KeyboardInterrupt:
+            raise CommandError(_("Stopped. Nothing was imported: an import with "
+                                 "--rebuild-indexes is one transaction.")) from None
+        if options["verbosity"] > 0:
+            self.stdout.write(_("%(count)s indexes and keys made again in %(seconds)s s.")
+                              % {"count": len(remake),
+                                 "seconds": f"{time.monotonic() - began:.1f}"})
+
+    def _import(self, files: list[Path], mapping: Mapping, reject_file: Path | None,
+                options: dict[str, Any]) -> None:
         verbose = options["verbosity"] > 0
         totals = {"rows": 0, "imported": 0, "rejected": 0, "skipped": 0}
         started = time.monotonic()
@@ -83,6 +109,8 @@ class Command(BaseCommand):
             except (MappingError, SourceError, ImportStopped, DomainError) as e:
                 raise CommandError(f"{path.name}: {e}") from e
             except KeyboardInterrupt:
+                if options["rebuild_indexes"]:
+                    raise
                 raise CommandError(_("Stopped. What was imported is kept; run the same "
                                      "command with --resume to go on.")) from None
             self._report(run, time.monotonic() - began, path, progress.rows_now)
