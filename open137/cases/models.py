@@ -103,6 +103,12 @@ class Case(models.Model):
             # which requests of a month closed too recently to be counted in advance.
             models.Index(fields=["updated_at"]),
             models.Index(fields=["closed_at"]),
+            # Closed requests without a first action or a result: none by the rules, but the
+            # dashboard must find any quickly (oversight.rollups.live), so they get an index.
+            models.Index(fields=["created_at"], name="closed_unsettled",
+                         condition=models.Q(status="closed", duplicate_of__isnull=True) & (
+                             models.Q(responded_at__isnull=True)
+                             | models.Q(resolved_at__isnull=True))),
         ]
 
     def __str__(self) -> str:
