@@ -1,7 +1,9 @@
+from django import forms
 from django.template import Context, Template
 from django.test import SimpleTestCase
 from django.utils import translation
 
+from open137.oversight.forms import ListSelect
 from open137.oversight.tables import Cell, Table
 
 # The row markup as a template loop writes it (the tag writes the same in one pass).
@@ -40,3 +42,17 @@ class TableMarkupTests(SimpleTestCase):
             html = TAG.render(Context({"table": Table("t", "T", [("a", "A"), ("b", "B")])}))
         self.assertIn('<td colspan="2" class="text-body-secondary">No request in this selection.'
                       "</td>", html)
+
+
+class FilterSelectMarkupTests(SimpleTestCase):
+    def test_the_filter_select_writes_what_django_select_writes(self) -> None:
+        choices = [("", "All"), ("a&b", "<A & B>"), ("c", "C"), ("none", "No district")]
+        attrs = {"class": "form-select form-select-sm", "required": False, "autofocus": True}
+        for value in ("", "a&b", "c", None):
+            with self.subTest(value=value):
+                ours = ListSelect(attrs=attrs, choices=choices).render("district", value)
+                django = forms.Select(attrs=attrs, choices=choices).render("district", value)
+                self.assertEqual(ours, django)
+        grouped = [("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")]
+        self.assertEqual(ListSelect(choices=grouped).render("g", "y"),
+                         forms.Select(choices=grouped).render("g", "y"))
