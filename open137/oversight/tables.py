@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
@@ -65,9 +65,15 @@ def requests_link(sel: Selection, figure: str, *, public: bool = False) -> str:
     return requests_links(sel, public=public)(figure)
 
 
-@lru_cache(maxsize=64)
-def _figure_param(figure: str) -> str:
-    return urlencode({"figure": figure})
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    # The same few codes and months come back in every link of a page.
+    return quote_plus(text)
+
+
+def _query(params: dict[str, str]) -> str:
+    """urlencode(params) for text values, each quoted once per process."""
+    return "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in params.items())
 
 
 def requests_links(sel: Selection, *, public: bool = False) -> Callable[[str], str]:
@@ -75,8 +81,8 @@ def requests_links(sel: Selection, *, public: bool = False) -> Callable[[str], s
     if public:
         return lambda figure: ""
     # `figure` comes last in Selection.params, so it can be added to the rest.
-    base = _requests_url(get_script_prefix()) + "?" + urlencode(sel.params()) + "&"
-    return lambda figure: base + _figure_param(figure)
+    base = _requests_url(get_script_prefix()) + "?" + _query(sel.params()) + "&figure="
+    return lambda figure: base + _quoted(figure)
 
 
 def _part(part: int | None, whole: int | None) -> str:
