@@ -399,7 +399,11 @@ def combine(kinds: Iterable[Iterable[Mapping[str, Any]]],
         for grain, kinds_found in found.items()}
     times: dict[tuple[Any, ...], Times] = {}
     for row, histogram in referral:
-        merged = times.setdefault(_grain_of(row), {})
+        grain = _grain_of(row)
+        merged = times.get(grain)
+        if merged is None:  # a copy (in one go): later rows of the grain add to it
+            times[grain] = dict(histogram)
+            continue
         for step, count in histogram.items():
             merged[step] = merged.get(step, 0) + count
     return Grains(tuple(names), sums, times)
