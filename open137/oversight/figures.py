@@ -170,10 +170,10 @@ class Counts:
         """Counts from a summed row of queries.py (`age_<bucket>` keys fill the backlog)."""
         counts = cls(backlog={code: int(row.get(f"age_{code}") or 0)  # type: ignore[call-overload]
                               for code in AGE_CODES})
-        for f in fields(cls):
-            if f.name in row and f.name != "backlog" and not f.name.startswith("referral"):
-                value = row[f.name]
-                setattr(counts, f.name, None if value is None else int(value))  # type: ignore[call-overload]
+        for name in _ROW_FIELDS:
+            if name in row:
+                value = row[name]
+                setattr(counts, name, None if value is None else int(value))  # type: ignore[call-overload]
         return counts
 
     # The figures, as shares from 0 to 1 (None: nothing to measure).
@@ -214,6 +214,11 @@ class Counts:
     def audit_score(self) -> float | None:
         return share(self.audit_yes, self.audited * 4)
 
+
+
+# The plain counts a summed row fills (the backlog and the referral times are read apart).
+_ROW_FIELDS = tuple(f.name for f in fields(Counts)
+                    if f.name != "backlog" and not f.name.startswith("referral"))
 
 # The parts of the composite index: (weight name, how to read it from Counts, higher = better).
 INDEX_PARTS: tuple[tuple[str, Promise], ...] = (

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,12 +34,43 @@ def month_choices() -> list[tuple[str, str]]:
             for m in months]
 
 
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    # As django/forms/widgets/attrs.html writes them.
+    return "".join(f" {conditional_escape(name)}" if value is True
+                   else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+                   for name, value in attrs.items() if value is not False)
+
+
+class ListSelect(forms.Select):
+    """A select written in one pass, with the markup of Django's select templates.
+
+    The filter bar has hundreds of options (units, districts, subjects, months) on every
+    oversight page; a template per option cost more than all the figures' tables.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                parts.append(f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                             f'{_attrs(option["attrs"])}>{conditional_escape(option["label"])}'
+                             "</option>\n")
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
 class MonthField(forms.CharField):
     """A Jalali month, `1405-08` in any digits; shown as a list of recent months."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Select)
+        kwargs.setdefault("widget", ListSelect)
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Month | None:  # type: ignore[override]
@@ -55,7 +88,7 @@ class CodeField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Select)
+        kwargs.setdefault("widget", ListSelect)
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:

@@ -24,6 +24,7 @@ from open137.oversight.figures import (
     rank,
     share,
 )
+from open137.oversight.maps import NO_VERSION
 from open137.oversight.models import QUESTIONS, AuditSample, current_weights
 from open137.oversight.periods import Month, Period
 from open137.oversight.queries import (
@@ -144,23 +145,28 @@ MAP_FIGURES: tuple[tuple[str, Promise, str, bool], ...] = (
 
 def map_data(sel: Selection, rows: list[Row], weights: dict[str, float],
              *, public: bool = False) -> dict[str, Any]:
-    """District outlines with each map figure's value, for the Leaflet map."""
+    """Each district's map figures, and where its outline is, for the Leaflet map.
+
+    The outlines come apart (maps.py): they change with the configuration, not the figures.
+    """
     counts = {r.key: r.counts for r in rows}
     features = []
-    for district in District.objects.filter(active=True):
+    for district in District.objects.filter(active=True).defer("geometry"):
         c = counts.get(district.code, Counts())
         values = {key: getattr(c, key) for key, _l, _k, _b in MAP_FIGURES if key != "index"}
         if not public:
             values["index"] = composite_index(index_parts(c), weights)
         features.append({
-            "type": "Feature", "geometry": district.geometry,
+            "type": "Feature",
             "properties": {"code": district.code, "name": district.name, "values": values,
                            "link": requests_link(sel.narrowed("district", district.code),
                                                  "volume", public=public)},
         })
     the_city = city()
+    version = the_city.config_version if the_city else ""
     return {
         "features": features,
+        "outlines": reverse("transparency:districts", args=[version or NO_VERSION]),
         # The index weighs in the inspectors' grades, which stay inside the city hall.
         "figures": [{"key": k, "label": str(label), "kind": kind, "better": better}
                     for k, label, kind, better in MAP_FIGURES if not (public and k == "index")],

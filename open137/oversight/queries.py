@@ -2,8 +2,9 @@
 
 The counts are taken once at the finest grain the dashboard filters by (district, unit,
 subject, channel), a few thousand rows at most whatever the number of requests, and
-rolled up per dimension (`rolled_up`, pure). Medians cannot be rolled up, so they take one
-window query per dimension. No query walks the requests one by one in Python.
+summed once per grain and then per dimension (`combine`, `per_key`, pure). Medians come
+from histograms of referral times, merged the same way. No query walks the requests one by
+one in Python.
 
 Figures come in two kinds. Period figures count the requests *registered* in the
 period. Snapshot figures (backlog, overdue, planned) describe the requests open *now*,
@@ -11,8 +12,10 @@ whatever month they came in.
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -295,16 +298,6 @@ def audit_rows(sel: Selection) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def referral_medians(parts: Iterable[tuple[Mapping[str, Any], Times]],
-                     key: Callable[[Mapping[str, Any]], Any]) -> dict[Any, float | None]:
-    """Median hours to referral per key, from the grain rows' referral times (pure)."""
-    grouped: dict[Any, list[Times]] = {}
-    for row, times in parts:
-        grouped.setdefault(key(row), []).append(times)
-    return {k: rollups.median_hours(rollups.merged_steps(histograms))
-            for k, histograms in grouped.items()}
-
-
 def _round(value: float | None) -> float | None:
     # julianday() arithmetic leaves float noise in the last digits; times are enough.
     return None if value is None else round(value, 2)
@@ -332,25 +325,111 @@ def _group_key(dimension: str | None, subject_groups: Mapping[str, str | None]
     return lambda row: row[field]
 
 
-def rolled_up(period: Iterable[Mapping[str, Any]], snapshot: Iterable[Mapping[str, Any]],
-              audits: Iterable[Mapping[str, Any]], key: Callable[[Mapping[str, Any]], Any]
-              ) -> dict[Any, Counts]:
-    """Sum grain rows into Counts per key (pure: plain rows in, Counts out)."""
-    totals: dict[Any, dict[str, Any]] = {}
-    for rows in (period, snapshot, audits):
+_grain_of = itemgetter(*GRAIN)
+
+
+@dataclass
+class Grains:
+    """Every grain row (counted in advance, live, snapshot, audits) summed into one per grain.
+
+    A period of a year has thousands of rows over a thousand-odd grains: summing them once
+    per grain, over a fixed order of fields, leaves every breakdown a sum over grains.
+    """
+
+    # Per kind of row (period, snapshot, audits): the fields summed, in a fixed order.
+    names: tuple[tuple[str, ...], ...]
+    # Grain -> per kind of row, the sums in that order (None: no row of that kind).
+    sums: dict[tuple[Any, ...], list[list[Any] | None]]
+    # Grain -> referral times, in steps (merged).
+    times: dict[tuple[Any, ...], Times]
+
+
+def _field_names(rows: list[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(name for name in dict.fromkeys(chain.from_iterable(rows)) if name not in GRAIN)
+
+
+def combine(kinds: Iterable[Iterable[Mapping[str, Any]]],
+            referral: Iterable[tuple[Mapping[str, Any], Mapping[int, int]]] = ()) -> Grains:
+    """Sum rows of each kind per grain, and merge referral times per grain (pure)."""
+    names: list[tuple[str, ...]] = []
+    found: dict[tuple[Any, ...], list[list[tuple[Any, ...]]]] = {}
+    lists = [list(rows) for rows in kinds]
+    for i, rows in enumerate(lists):
+        fields = _field_names(rows)
+        names.append(fields)
+        if not fields:
+            continue
+        values = itemgetter(*fields) if len(fields) > 1 else (lambda row, f=fields[0]: (row[f],))
         for row in rows:
-            total = totals.setdefault(key(row), {})
-            for name, value in row.items():
-                if name not in GRAIN:
-                    total[name] = total.get(name, 0) + (value or 0)
+            try:
+                row_values = values(row)
+            except KeyError:  # a row without some field: it counts nothing there
+                row_values = tuple(row.get(name) for name in fields)
+            if None in row_values:
+                row_values = tuple(value or 0 for value in row_values)
+            grain = _grain_of(row)
+            kinds_found = found.get(grain)
+            if kinds_found is None:
+                kinds_found = found[grain] = [[] for _kind in lists]
+            kinds_found[i].append(row_values)
+    sums: dict[tuple[Any, ...], list[list[Any] | None]] = {
+        grain: [list(map(sum, zip(*rows, strict=True))) if rows else None for rows in kinds_found]
+        for grain, kinds_found in found.items()}
+    times: dict[tuple[Any, ...], Times] = {}
+    for row, histogram in referral:
+        grain = _grain_of(row)
+        merged = times.get(grain)
+        if merged is None:  # a copy (in one go): later rows of the grain add to it
+            times[grain] = dict(histogram)
+            continue
+        for step, count in histogram.items():
+            merged[step] = merged.get(step, 0) + count
+    return Grains(tuple(names), sums, times)
+
+
+def per_key(grains: Grains, key: Callable[[Mapping[str, Any]], Any]) -> dict[Any, Counts]:
+    """Counts per key (of a grain's fields), with their medians, from the grains (pure)."""
+    members: dict[Any, list[tuple[Any, ...]]] = {}
+    for grain in grains.sums.keys() | grains.times.keys():
+        members.setdefault(key(dict(zip(GRAIN, grain, strict=True))), []).append(grain)
     result = {}
-    for k, total in totals.items():
+    no_sums = [None] * len(grains.names)
+    for k, group in members.items():
+        total: dict[str, Any] = {}
+        slots = [grains.sums.get(grain, no_sums) for grain in group]
+        for i, fields in enumerate(grains.names):
+            found = [kinds[i] for kinds in slots if kinds[i] is not None]
+            if not found:
+                continue
+            for name, value in zip(fields, map(sum, zip(*found, strict=True)), strict=True):
+                total[name] = total.get(name, 0) + value
+        if not total:
+            continue
         counts = Counts.from_row(total)
         if total.get("referred"):
             counts.referral_hours_mean = _round(total.get("referral_hours_sum", 0)
                                                 / total["referred"])
+        histograms = [grains.times[grain] for grain in group if grain in grains.times]
+        if histograms:
+            counts.referral_hours_median = rollups.median_hours(
+                histograms[0] if len(histograms) == 1 else _merged(histograms))
         result[k] = counts
     return result
+
+
+def _merged(histograms: list[Times]) -> Times:
+    total: Times = {}
+    for histogram in histograms:
+        for step, count in histogram.items():
+            total[step] = total.get(step, 0) + count
+    return total
+
+
+def rolled_up(period: Iterable[Mapping[str, Any]], snapshot: Iterable[Mapping[str, Any]],
+              audits: Iterable[Mapping[str, Any]], key: Callable[[Mapping[str, Any]], Any]
+              ) -> dict[Any, Counts]:
+    """Sum grain rows into Counts per key (pure: plain rows in, Counts out)."""
+    return per_key(combine((period, snapshot, audits)), key)
 
 
 @dataclass
@@ -364,14 +443,21 @@ class Figures:
     audits: list[dict[str, Any]]
     subject_groups: Mapping[str, str | None]
     referral: list[tuple[dict[str, Any], Times]]
+    # Summed once per grain, and per dimension on first use: a page reads each many times.
+    _grains: Grains | None = field(default=None, init=False, repr=False, compare=False)
+    _counts: dict[str | None, dict[str | None, Counts]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def grains(self) -> Grains:
+        if self._grains is None:
+            self._grains = combine((self.period, self.snapshot, self.audits), self.referral)
+        return self._grains
 
     def counts(self, dimension: str | None = None) -> dict[str | None, Counts]:
-        key = _group_key(dimension, self.subject_groups)
-        counts = rolled_up(self.period, self.snapshot, self.audits, key)
-        medians = referral_medians(self.referral, key)
-        for k, c in counts.items():
-            c.referral_hours_median = medians.get(k)
-        return counts
+        if dimension not in self._counts:
+            self._counts[dimension] = per_key(self.grains(),
+                                              _group_key(dimension, self.subject_groups))
+        return dict(self._counts[dimension])
 
     def total(self) -> Counts:
         return self.counts(None).get(None) or Counts()

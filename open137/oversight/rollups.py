@@ -157,10 +157,11 @@ def counted_rows(rows: QuerySet[MonthlyCounts], group: Sequence[str]
     fields = [*COUNTED, "referral_hours_sum", "referral_times"]
     result, cutoffs = [], {}
     for row in rows.order_by().values(*group, "month", "cutoff", *fields):
-        cutoffs[Month.parse(row.pop("month"))] = row.pop("cutoff")
+        cutoffs[row.pop("month")] = row.pop("cutoff")
         times = merged_steps([row.pop("referral_times") or {}])
         result.append((row, times))
-    return result, cutoffs
+    # Months are read once each: a year has thousands of rows over twelve of them.
+    return result, {Month.parse(month): cutoff for month, cutoff in cutoffs.items()}
 
 
 def month_totals(rows: QuerySet[MonthlyCounts], names: Sequence[str]

@@ -4,11 +4,11 @@ A table is plain data: columns, and rows of cells holding a raw value (a count, 
 share, hours), its kind for formatting, and the link to the requests behind it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
@@ -62,9 +62,27 @@ def _requests_url(prefix: str) -> str:
 
 def requests_link(sel: Selection, figure: str, *, public: bool = False) -> str:
     """The list of requests behind a number (none on the public page)."""
+    return requests_links(sel, public=public)(figure)
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    # The same few codes and months come back in every link of a page.
+    return quote_plus(text)
+
+
+def _query(params: dict[str, str]) -> str:
+    """urlencode(params) for text values, each quoted once per process."""
+    return "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in params.items())
+
+
+def requests_links(sel: Selection, *, public: bool = False) -> Callable[[str], str]:
+    """requests_link for one selection: its query string is built once for every figure."""
     if public:
-        return ""
-    return _requests_url(get_script_prefix()) + "?" + urlencode(sel.params(figure=figure))
+        return lambda figure: ""
+    # `figure` comes last in Selection.params, so it can be added to the rest.
+    base = _requests_url(get_script_prefix()) + "?" + _query(sel.params()) + "&figure="
+    return lambda figure: base + _quoted(figure)
 
 
 def _part(part: int | None, whole: int | None) -> str:
@@ -106,6 +124,7 @@ PARTS: dict[str, tuple[str, str]] = {
 def figure_cells(counts: Counts, sel: Selection, *, public: bool = False,
                  links: bool = True, audit_link: str = "") -> list[Cell]:
     cells = []
+    link_to = requests_links(sel, public=public or not links)
     for key, _label, kind, figure in FIGURE_COLUMNS:
         if public and key in PUBLIC_LEFT_OUT:
             continue
@@ -116,7 +135,7 @@ def figure_cells(counts: Counts, sel: Selection, *, public: bool = False,
             title = _part(getattr(counts, top), getattr(counts, bottom))
         elif key == "audit_score":
             title = _part(counts.audit_yes, counts.audited * 4)
-        link = requests_link(sel, figure, public=public or not links) if figure else audit_link
+        link = link_to(figure) if figure else audit_link
         cells.append(Cell(value, kind, link if value not in (None, 0) else "", title))
     return cells
 
@@ -164,14 +183,14 @@ def backlog_table(figures: Figures, rows: list[Row]) -> Table:
     for row in rows:
         if not row.counts.open:
             continue
-        narrowed = sel.narrowed("unit", row.key)
+        link_to = requests_links(sel.narrowed("unit", row.key))
         c = row.counts
         values = [("open", c.open), *((f"age_{code}", c.backlog[code])
                                       for code, _h, _l in AGE_BUCKETS),
                   ("overdue", c.overdue), ("planned", c.planned),
                   ("planned_overdue", c.planned_overdue)]
         table.rows.append([Cell(row.name, "name"), *(
-            Cell(v, "count", requests_link(narrowed, figure) if v else "")
+            Cell(v, "count", link_to(figure) if v else "")
             for figure, v in values)])
     return table
 

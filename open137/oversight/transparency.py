@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from open137.cases.models import Case
-from open137.oversight import opendata, pages
+from open137.oversight import maps, opendata, pages
 from open137.oversight.figures import DEFINITIONS
 from open137.oversight.forms import FilterForm
 from open137.oversight.models import current_weights
@@ -48,6 +48,19 @@ def page(request: HttpRequest) -> HttpResponse:
         "fields": opendata.FIELDS,
     })
 
+
+
+@require_GET
+def district_outlines(request: HttpRequest, version: str) -> HttpResponse:
+    """The districts' outlines for the maps: kept for good by browsers, per version."""
+    current = maps.config_version()
+    if version != (current or maps.NO_VERSION):
+        return redirect("transparency:districts", version=current or maps.NO_VERSION)
+    response = HttpResponse(maps.outlines_of(current), content_type="application/geo+json")
+    # The address changes with the version, so what it answers never does.
+    response["Cache-Control"] = ("public, max-age=31536000, immutable" if current
+                                 else "no-cache")
+    return response
 
 def _open_data_cases(request: HttpRequest) -> tuple[FilterForm, QuerySet[Case] | None]:
     """Every request, or the period and filters asked for (`from`/`to`, `district`...)."""

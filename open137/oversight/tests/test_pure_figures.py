@@ -17,7 +17,7 @@ from open137.oversight.figures import (
 )
 from open137.oversight.opendata import FIELDS
 from open137.oversight.periods import Month, Period, months_back
-from open137.oversight.queries import rolled_up
+from open137.oversight.queries import Grains, combine, per_key, rolled_up
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 WEIGHTS = {"compliance": 30, "satisfaction": 25, "reopen": 15, "misroute": 10, "audit": 20}
@@ -68,6 +68,38 @@ class FigureArithmeticTests(TestCase):
         self.assertEqual((counts.volume, counts.referral_hours_mean, counts.open,
                           counts.backlog["30d+"]), (3, 1.0, 1, 1))
 
+
+    def test_grains_sum_rows_of_every_kind_once_and_any_key_sums_the_grains(self) -> None:
+        def row(district: str, channel: str, **counts: object) -> dict[str, object]:
+            return {"district__code": district, "unit__code": "u", "subject__code": "s",
+                    "channel": channel, **counts}
+
+        # Two rows of one grain (counted in advance and live), a missing sum (None), a row
+        # without some field, and referral times in steps of ten seconds (360 an hour).
+        period = [row("d1", "web", volume=2, referred=2, referral_hours_sum=3.0),
+                  row("d1", "web", volume=1, referred=1, referral_hours_sum=None),
+                  row("d2", "web", volume=4),
+                  row("d2", "phone", volume=1, referred=1, referral_hours_sum=2.0)]
+        snapshot = [row("d1", "web", open=2, overdue=1), row("d2", "sms", open=1)]
+        audits = [row("d1", "web", audited=1, audit_yes=3)]
+        times = [(period[0], {0: 1, 720: 1}), (period[1], {360: 1}), (period[3], {720: 1})]
+        grains = combine((period, snapshot, audits), times)
+        self.assertIsInstance(grains, Grains)
+        self.assertEqual(len(grains.sums), 4)
+        self.assertEqual(grains.times[("d1", "u", "s", "web")], {0: 1, 360: 1, 720: 1})
+        by_district = per_key(grains, lambda r: r["district__code"])
+        d1, d2 = by_district["d1"], by_district["d2"]
+        self.assertEqual((d1.volume, d1.referred, d1.referral_hours_mean,
+                          d1.referral_hours_median, d1.open, d1.overdue, d1.audit_score),
+                         (3, 3, 1.0, 1.0, 2, 1, 0.75))
+        self.assertEqual((d2.volume, d2.referred, d2.referral_hours_mean,
+                          d2.referral_hours_median, d2.open, d2.audited),
+                         (5, 1, 2.0, 2.0, 1, 0))
+        total = per_key(grains, lambda r: None)[None]
+        self.assertEqual((total.volume, total.referral_hours_median, total.open), (8, 1.5, 3))
+        # The same sums as rolling the plain rows up directly.
+        self.assertEqual(rolled_up(period, snapshot, audits, lambda r: r["channel"])["web"].volume,
+                         7)
 
 class JalaliMonthTests(TestCase):
     def test_months_are_read_in_any_digits(self) -> None:

@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from open137.cases.models import Case
 from open137.cases.testing import CityTestCase, make_user, set_up_city
-from open137.directory.models import Staff, Subject
+from open137.directory.models import City, Staff, Subject
 from open137.open311.actions import create_api_key
 
 # staff: charlie, unit staff of the unit that owns "own"; other_staff: dave, of another
@@ -122,6 +122,8 @@ TABLE: dict[str, Row] = {
     "transparency/": Row(expect=everyone("200")),
     "transparency/open-data.csv": Row(expect=everyone("200")),
     "transparency/open-data.json": Row(expect=everyone("200")),
+    "transparency/districts/<str:version>.geojson": Row({"version": "version"},
+                                                        everyone("200")),
     # Open311: reading is public, writing needs a key
     "open311/v2/": Row(expect=everyone("3xx")),
     "open311/v2/^discovery\\.(?P<fmt>[A-Za-z0-9]+)$": Row({"fmt": "json"}, everyone("200")),
@@ -251,6 +253,8 @@ class PermissionMatrixTests(CityTestCase):
             return case.tracking_code
         if kind == "missing":
             return "999999"
+        if kind == "version":
+            return City.objects.get().config_version or "none"
         if kind == "service":
             return Subject.objects.filter(active=True).order_by("pk")[0].code
         return kind

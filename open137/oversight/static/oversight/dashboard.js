@@ -110,10 +110,33 @@
     return "hsl(" + hue + ", 70%, 45%)";
   }
 
+  // The outlines come from their own address (cached by the browser, one per configuration
+  // version); each district's figures come with the page. They meet by district code.
   function districtMap(data) {
     var el = document.getElementById("district-map");
-    var select = document.getElementById("map-figure");
     if (!el || !data || typeof L === "undefined") { return; }
+    if (!data.outlines) { drawMap(el, data); return; }
+    fetch(data.outlines, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("outlines: " + response.status); }
+        return response.json();
+      })
+      .then(function (outlines) {
+        var shapes = {};
+        outlines.features.forEach(function (f) { shapes[f.properties.code] = f.geometry; });
+        data.features = data.features.filter(function (f) {
+          return shapes[f.properties.code];
+        }).map(function (f) {
+          f.geometry = shapes[f.properties.code];
+          return f;
+        });
+        drawMap(el, data);
+      })
+      .catch(function () { drawMap(el, data); });
+  }
+
+  function drawMap(el, data) {
+    var select = document.getElementById("map-figure");
     var fmt = formatter(data.persian);
     var map = L.map(el, { attributionControl: Boolean(data.tiles), zoomSnap: 0.25 });
     if (data.tiles) {
