@@ -17,6 +17,7 @@ to a hundredth of an hour (36 seconds) right.
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import reduce
+from itertools import pairwise
 from operator import or_
 from typing import Any
 
@@ -77,9 +78,25 @@ def live(cases: QuerySet[Case], cutoffs: Mapping[Month, datetime]) -> QuerySet[C
     for month, cutoff in cutoffs.items():
         start, end = month_bounds(month)
         counted.append(Q(created_at__gte=start, created_at__lt=end) & sealed(cutoff))
-    # Sealed at the earliest cutoff means sealed at every later one, so the requests not
-    # sealed at their month's cutoff are among those not sealed at the earliest.
-    return cases.filter(unsealed(min(cutoffs.values()))).exclude(reduce(or_, counted))
+    # Sealed at the earliest cutoff means sealed at every later one, so the requests of
+    # counted months not sealed at their month's cutoff are among those not sealed at the
+    # earliest; the months never counted are live in full.
+    candidates = unsealed(min(cutoffs.values())) | outside(cutoffs)
+    return cases.filter(candidates).exclude(reduce(or_, counted))
+
+
+def outside(months: Iterable[Month]) -> Q:
+    """Requests registered in none of these months, as ranges of registration times."""
+    spans: list[list[datetime]] = []
+    for start, end in sorted(month_bounds(m) for m in months):
+        if spans and spans[-1][1] == start:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    q = Q(created_at__lt=spans[0][0]) | Q(created_at__gte=spans[-1][1])
+    for (_start, end), (start, _end) in pairwise(spans):
+        q |= Q(created_at__gte=end, created_at__lt=start)
+    return q
 
 
 # Referral times are counted in steps of ten seconds.
