@@ -21,13 +21,14 @@ from itertools import pairwise
 from operator import or_
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, FloatField, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Round, TruncDate
 
 from open137.cases.models import Case
 from open137.cases.workflow import Status
 from open137.oversight import figures
-from open137.oversight.models import MonthlyCounts
+from open137.oversight.models import MonthlyCounts, RollupMonth
 from open137.oversight.periods import Month
 
 # Result messages retried after closing still change the closure loop for a while.
@@ -166,18 +167,72 @@ def count_month(month: Month, cutoff: datetime) -> list[MonthlyCounts]:
 
 def counted_rows(rows: QuerySet[MonthlyCounts], group: Sequence[str]
                  ) -> tuple[list[tuple[dict[str, Any], dict[int, int]]], dict[Month, datetime]]:
-    """Stored rows as plain counts per group with their referral times, and the cutoffs.
+    """Stored rows summed per group (with their referral times merged), and the cutoffs.
 
-    The cutoffs come with the rows, in one query, so that the live part leaves out just
-    the requests these rows count even while a refresh commits in between.
+    The database sums the months: a year is a few thousand stored rows but one row per
+    group comes back. The cutoffs are read before and after; if a refresh committed a
+    month in between, the reading starts again, so that the live part leaves out exactly
+    the requests these sums count (after a few misses, row by row, which cannot miss).
     """
+    months = rows.values("month")
+    for _attempt in range(3):
+        cutoffs = _cutoffs(months)
+        # The same queries whether or not anything was counted (none match then).
+        pinned = rows.filter(reduce(or_, (Q(month=str(m), cutoff=c) for m, c in cutoffs.items()),
+                                    Q(month="")))
+        summed = [dict(row) for row in pinned.order_by().values(*group).annotate(
+            **{name: Sum(name) for name in (*COUNTED, "referral_hours_sum")})]
+        times = _times(pinned, group)
+        if _cutoffs(months) == cutoffs:
+            return [(row, times.get(tuple(row[g] for g in group), {})) for row in summed], \
+                cutoffs
+    return _counted_row_by_row(rows, group)
+
+
+def _cutoffs(months: QuerySet[Any]) -> dict[Month, datetime]:
+    return {Month.parse(m): c for m, c in RollupMonth.objects.filter(month__in=months)
+            .values_list("month", "cutoff")}
+
+
+def _times(rows: QuerySet[MonthlyCounts], group: Sequence[str]
+           ) -> dict[tuple[Any, ...], dict[int, int]]:
+    """The referral-time histograms of these rows merged per group, by the database."""
+    from open137.directory.models import District, Subject, Unit
+
+    assert tuple(group) == ("district__code", "unit__code", "subject__code", "channel")
+    ids, params = rows.order_by().values("pk").query.sql_with_params()
+    q = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    each = ("CROSS JOIN LATERAL jsonb_each_text(m.referral_times) AS t" if postgres
+            else "CROSS JOIN json_each(m.referral_times) AS t")
+    value = "t.value::bigint" if postgres else "t.value"
+    codes = "d.code, u.code, s.code, m.channel"
+    sql = (f"SELECT {codes}, t.key, SUM({value}) "  # noqa: S608
+           f"FROM {q(MonthlyCounts._meta.db_table)} m {each} "
+           f"LEFT JOIN {q(District._meta.db_table)} d ON d.id = m.district_id "
+           f"LEFT JOIN {q(Unit._meta.db_table)} u ON u.id = m.unit_id "
+           f"JOIN {q(Subject._meta.db_table)} s ON s.id = m.subject_id "
+           f"WHERE m.id IN ({ids}) GROUP BY {codes}, t.key")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    merged: dict[tuple[Any, ...], dict[int, int]] = {}
+    for district, unit, subject, channel, step, count in found:
+        histogram = merged.setdefault((district, unit, subject, channel), {})
+        histogram[int(step)] = histogram.get(int(step), 0) + int(count)
+    return merged
+
+
+def _counted_row_by_row(rows: QuerySet[MonthlyCounts], group: Sequence[str]
+                        ) -> tuple[list[tuple[dict[str, Any], dict[int, int]]],
+                                   dict[Month, datetime]]:
+    """Each stored row with the cutoff it was counted at: one query, consistent by itself."""
     fields = [*COUNTED, "referral_hours_sum", "referral_times"]
     result, cutoffs = [], {}
     for row in rows.order_by().values(*group, "month", "cutoff", *fields):
         cutoffs[row.pop("month")] = row.pop("cutoff")
         times = merged_steps([row.pop("referral_times") or {}])
         result.append((row, times))
-    # Months are read once each: a year has thousands of rows over twelve of them.
     return result, {Month.parse(month): cutoff for month, cutoff in cutoffs.items()}
 
 

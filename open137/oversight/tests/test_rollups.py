@@ -133,7 +133,38 @@ class RollupTests(CityTestCase):
         live = queries()
         refresh_rollups(now=now)
         self.assertEqual(queries(), live)
-        with self.assertNumQueries(5):
+        # Subject groups; the counted months' cutoffs, their sums, their referral times
+        # and the cutoffs again; the other requests; snapshot; audits.
+        with self.assertNumQueries(8):
             figures_for(sel, now)
         with self.assertNumQueries(2):
             series(sel, now)
+
+    def test_sums_by_the_database_equal_the_stored_rows_added_up(self) -> None:
+        from open137.oversight import rollups
+        from open137.oversight.queries import GRAIN
+
+        now = self.history(seed=23)
+        refresh_rollups(now=now)
+        rows = MonthlyCounts.objects.all()
+        summed, cutoffs = rollups.counted_rows(rows, GRAIN)
+        one_by_one, cutoffs_too = rollups._counted_row_by_row(rows, GRAIN)
+        self.assertEqual(cutoffs, cutoffs_too)
+        self.assertTrue(summed)
+        added: dict[tuple[object, ...], dict[str, object]] = {}
+        times: dict[tuple[object, ...], dict[int, int]] = {}
+        for row, histogram in one_by_one:
+            key = tuple(row[g] for g in GRAIN)
+            total = added.setdefault(key, {})
+            for name, value in row.items():
+                if name not in GRAIN:
+                    total[name] = total.get(name, 0) + value  # type: ignore[operator]
+            merged = times.setdefault(key, {})
+            for step, count in histogram.items():
+                merged[step] = merged.get(step, 0) + count
+        for row, histogram in summed:
+            key = tuple(row[g] for g in GRAIN)
+            for name, value in added[key].items():
+                self.assertAlmostEqual(row[name], value, places=6)
+            self.assertEqual(histogram, {k: v for k, v in times[key].items() if v})
+        self.assertEqual(len(summed), len(added))
