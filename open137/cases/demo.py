@@ -14,13 +14,16 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import override
 from shapely.geometry import Point, shape
 
-from open137.cases import actions
+from open137.cases import actions, messages
 from open137.cases.models import Case, Channel, PlanReason
 from open137.cases.workflow import Status
 from open137.directory.actions import default_pack_path
 from open137.directory.models import District, Kind, Staff, Subject, Unit
+from open137.notifications import actions as outbox
+from open137.notifications.texts import Kind as MessageKind
 
 CENTRE_USERS = [
     ("admin", Staff.Role.ADMIN),
@@ -127,6 +130,23 @@ def create_cases(count: int, *, days: int = 90, seed: int = 137) -> int:
     return made
 
 
+def _told(case: Case, kind: str, at: datetime, now: datetime, rng: random.Random) -> None:
+    """The result SMS of a step older than a day, as the worker delivered it back then.
+
+    Steps written after the fact queue no message (cases.messages.BACKFILL), so the demo
+    keeps the delivery it would have had: a minute later, or never for one in twenty
+    (a phone that was off for two days).
+    """
+    if now - at <= messages.BACKFILL or not case.contact_phone or rng.random() < 0.05:
+        return
+    with override(case.language or "fa"):
+        values = messages.citizen_values(case)
+    outbox.record_sent_sms(to=case.contact_phone, kind=kind, values=values,
+                           key=f"demo-{case.pk}:{kind}:{at.isoformat()}",
+                           at=at + timedelta(minutes=1), language=case.language or "fa",
+                           case_id=case.pk)
+
+
 def _busy_time(rng: random.Random, day: datetime) -> datetime:
     """A time of day shaped like a call centre's: most calls between 8 and 14."""
     local = timezone.localtime(day)
@@ -171,11 +191,13 @@ def _advance(case: Case, rng: random.Random, now: datetime, units: list[Unit],
         if roll < 0.1:
             actions.reject_case(case, reason="انجام این درخواست در حال حاضر ممکن نیست.",
                                 by=user, at=at)
+            _told(case, MessageKind.REJECTED, at, now, rng)
         else:
             actions.accept_case(case, by=user, at=at)
             if rng.random() < 0.15 or (at := later(case.subject.resolve_days * 10)) is None:
                 return
             actions.resolve_case(case, note="موضوع بررسی و برطرف شد.", by=user, at=at)
+            _told(case, MessageKind.RESOLVED, at, now, rng)
         if (at := later(48)) is None:
             return
         if rng.random() < 0.08:

@@ -21,6 +21,7 @@ from open137.core.phones import is_mobile
 from open137.notifications import quiet, smstext
 from open137.notifications.models import (
     Channel,
+    DeliveryAttempt,
     Message,
     MessageTemplate,
     State,
@@ -85,6 +86,24 @@ def enqueue_sms(*, to: str, kind: str, values: Mapping[str, object], key: str,
         created_at=now, next_attempt_at=due,
         expires_at=due + timedelta(hours=settings.WORKER_RETRY_HOURS),
     ))
+
+
+@transaction.atomic
+def record_sent_sms(*, to: str, kind: str, values: Mapping[str, object], key: str, at: datetime,
+                    language: str = "fa", case_id: int | None = None) -> Message | None:
+    """Keep an SMS that was delivered in the past (a demonstration's history): stored as
+    sent at `at`, so the worker never sends it and the closure loop counts it."""
+    if not to or not is_mobile(to):
+        return None
+    message = _create(Message(
+        channel=Channel.SMS, kind=kind, recipient=to, text=render_sms(kind, language, values),
+        case_id=case_id, language=language, idempotency_key=key, created_at=at,
+        next_attempt_at=at, expires_at=at, status=State.SENT, attempts=1, sent_at=at,
+    ))
+    if message is not None:
+        DeliveryAttempt.objects.create(message=message, started_at=at, finished_at=at, ok=True,
+                                       response="history", worker="history")
+    return message
 
 
 @transaction.atomic(savepoint=False)
