@@ -1,27 +1,11 @@
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from open137.deadlines.models import Holiday, WorkingDay
-from open137.directory.actions import bump_config_version
+from open137.directory.admin import RoutingConfigAdmin
 
-
-class CalendarAdmin(admin.ModelAdmin):
-    """Changes here move the configuration version, so every process's deadlines see them."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        bump_config_version()
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)
-        bump_config_version()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        super().delete_queryset(request, queryset)
-        bump_config_version()
+# The calendar is configuration like the districts: its changes move the configuration
+# version, so every process's deadlines see them.
+CalendarAdmin = RoutingConfigAdmin
 
 
 @admin.register(Holiday)

@@ -18,7 +18,8 @@ from open137.directory.models import (
 
 
 class RoutingConfigAdmin(admin.ModelAdmin):
-    """Changes here move the routing cache's version so every process sees them."""
+    """Changes here move the configuration version (routing, subjects, the calendar), so
+    every process's cached configuration sees them."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
