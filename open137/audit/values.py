@@ -6,6 +6,7 @@ compared but never written: the trail says that they changed, not what they are.
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -73,6 +74,10 @@ def value_of(obj: models.Model, field: Any) -> Any:
             return None
         return {"id": plain(pk), "name": str(getattr(obj, field.name))}
     raw = field.value_from_object(obj)
+    if isinstance(raw, datetime) and raw.tzinfo is not None:
+        # To the second and in UTC: a form that shows local time to the second must not
+        # look like a change.
+        raw = raw.astimezone(UTC).replace(microsecond=0)
     if is_secret(field):
         return Hidden(str(raw or ""))
     return plain(raw)
