@@ -134,8 +134,8 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["action", "via", "model"]
     search_fields = ["object_name", "object_id", "username", "note"]
     date_hierarchy = "at"
-    fields = ["at", "who", "via", "note", "action", "object_type", "object_id", "object_name",
-              "what_changed"]
+    fields = ("at", "who", "via", "note", "action", "object_type", "object_id", "object_name",
+              "what_changed")
     readonly_fields = fields
 
     @admin.display(description=_("who"))

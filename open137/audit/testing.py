@@ -14,7 +14,7 @@ def _form_values(form: BaseForm) -> dict[str, Any]:
         widget = bound.field.widget
         value = bound.value()
         if isinstance(widget, MultiWidget):
-            for i, part in enumerate(widget.decompress(value)):
+            for i, part in enumerate(widget.decompress(value) or []):
                 data[f"{key}_{i}"] = "" if part is None else str(part)
         elif isinstance(widget, CheckboxInput):
             if value:

@@ -29,9 +29,11 @@ class TrailFilter(forms.Form):
         super().__init__(*args, **kwargs)
         types = sorted(((m, type_label(m)) for m in queries.models_seen()),
                        key=lambda pair: pair[1])
-        self.fields["model"].choices = [("", _("Every type")), *types]
-        self.fields["person"].choices = [("", _("Everyone")), (queries.SYSTEM, _("The system")),
-                                         *((u, u) for u in queries.people_seen())]
+        self.fields["model"].choices = [  # type: ignore[attr-defined]
+            ("", _("Every type")), *types]
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            ("", _("Everyone")), (queries.SYSTEM, _("The system")),
+            *((u, u) for u in queries.people_seen())]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(
                 field, forms.ChoiceField) else "form-control form-control-sm"

@@ -29,7 +29,7 @@ def suggest_subjects(text: str, k: int = 3) -> list[tuple[Subject, float]]:
 
 def nearby_open_cases(subject: Subject, lat: float, lon: float, text: str = "") -> list[Case]:
     """Open requests on the same subject near this place, which the citizen may follow."""
-    found = degrade("Duplicate search", [], lambda: find_duplicates(
+    found: list[Case] = degrade("Duplicate search", [], lambda: find_duplicates(
         subject=subject, lat=lat, lon=lon, text=text))
     return [c for c in found if c.is_open][:5]
 

@@ -62,7 +62,8 @@ def check_two_factor(user: AbstractBaseUser | AnonymousUser, *, code: str,
 
 
 @transaction.atomic
-def remove_two_factor(user: AbstractBaseUser, *, by: AbstractBaseUser | None) -> None:
+def remove_two_factor(user: AbstractBaseUser, *,
+                      by: AbstractBaseUser | AnonymousUser | None) -> None:
     """Remove the user's authenticator (a lost phone); they enrol again at next sign-in."""
     for device in TwoFactorDevice.objects.select_for_update().filter(user_id=user.pk):
         record_deleted(device, by=by)

@@ -21,11 +21,16 @@ Via = AuditEntry.Via
 
 
 class AdminTrailTests(TestCase):
+    root: User
+    flooding: Subject
+    district: District
+    waste: Unit
+
     @classmethod
     def setUpTestData(cls) -> None:
         load_city()
         seed_calendar()
-        cls.root = User.objects.create_superuser("root", password="secret-pass-137")  # noqa: S106
+        cls.root = User.objects.create_superuser("root", password="secret-pass-137")
         cls.flooding = Subject.objects.get(code="flooding")
         cls.district = District.objects.order_by("number")[0]
         cls.waste = Unit.objects.get(code="waste")
@@ -39,7 +44,8 @@ class AdminTrailTests(TestCase):
                                          action=action).latest("pk")
 
     def assertBy(self, entry: AuditEntry) -> None:
-        self.assertEqual((entry.by_id, entry.username, entry.via), (self.root.pk, "root", Via.ADMIN))
+        self.assertEqual((entry.by_id, entry.username, entry.via),
+                         (self.root.pk, "root", Via.ADMIN))
 
     def test_a_subjects_deadlines_changed_in_the_admin_are_recorded_before_and_after(self) -> None:
         url = f"/admin/directory/subject/{self.flooding.pk}/change/"
@@ -148,7 +154,7 @@ class AdminTrailTests(TestCase):
         self.assertEqual(entry.changes, {"role": ["unit_staff", "unit_manager"]})
 
     def test_making_a_user_a_superuser_in_the_admin_is_recorded(self) -> None:
-        dave = User.objects.create_user("dave", password="secret-pass-137")  # noqa: S106
+        dave = User.objects.create_user("dave", password="secret-pass-137")
         url = f"/admin/auth/user/{dave.pk}/change/"
         response = self.client.post(url, admin_form(self.client, url, is_staff="on",
                                                      is_superuser="on"))
@@ -159,7 +165,7 @@ class AdminTrailTests(TestCase):
                                          "is_superuser": [False, True]})
 
     def test_two_step_sign_in_removed_in_the_admin_is_recorded(self) -> None:
-        dave = User.objects.create_user("dave", password="secret-pass-137")  # noqa: S106
+        dave = User.objects.create_user("dave", password="secret-pass-137")
         device = TwoFactorDevice.objects.create(user=dave, secret="JBSWY3DPEHPK3PXP")
         url = f"/admin/security/twofactordevice/{device.pk}/delete/"
         self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 302)

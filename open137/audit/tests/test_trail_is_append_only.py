@@ -7,9 +7,12 @@ from open137.directory.models import Kind
 
 
 class AppendOnlyTests(TestCase):
+    root: User
+    entry: AuditEntry
+
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.root = User.objects.create_superuser("root", password="secret-pass-137")  # noqa: S106
+        cls.root = User.objects.create_superuser("root", password="secret-pass-137")
         record_created(Kind.objects.create(code="request", name_fa="درخواست"), by=cls.root)
         cls.entry = AuditEntry.objects.get()
 
