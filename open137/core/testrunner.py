@@ -26,7 +26,7 @@ class Runner(DiscoverRunner):
             os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
             settings.SECRET_KEY = os.environ["SECRET_KEY"]
         # Static files come from the source folders here; collectstatic never ran.
-        warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         settings.STORAGES = {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
