@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from open137.audit.models import AuditEntry
 from open137.audit.values import HIDDEN
@@ -18,6 +19,8 @@ from open137.core.dates import format_date, is_persian
 from open137.core.text import persian_digits
 
 LONGEST = 160
+# Fields whose model gives them no label of their own (core.models.Named).
+LABELS = {"name_fa": gettext_lazy("name (Persian)"), "name_en": gettext_lazy("name (English)")}
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ def change_lines(entry: AuditEntry) -> list[Line]:
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (
             None, pair)
         field = _field(model, name)
-        label = str(capfirst(field.verbose_name)) if field is not None else name
+        if name in LABELS:
+            label = str(capfirst(LABELS[name]))
+        else:
+            label = str(capfirst(field.verbose_name)) if field is not None else name
         lines.append(Line(label, shown(field, before), shown(field, after)))
     return lines

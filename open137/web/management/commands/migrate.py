@@ -11,7 +11,8 @@ class Command(DjangoMigrate):
     help = (DjangoMigrate.help + " Creates the SQLite database's folder first and, on one "
             "machine without SECRET_KEY, a random key in DATA_DIR/secret_key.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def execute(self, *args: Any, **options: Any) -> Any:
+        # Before the system checks, which already open the database.
         prepare_database_folders()
         ensure_secret_key(required=False)
-        super().handle(*args, **options)
+        return super().execute(*args, **options)
