@@ -72,7 +72,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.save_formset(request, form, formset, change=change)
 
     def _record_save(self, request: HttpRequest, obj: Any, before: Snapshot) -> None:
-        trail = Trail(by=request.user)
+        trail = Trail(by=getattr(request, "user", None))
         if before:
             trail.changed(obj, before, snapshot(obj))
         else:
