@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from open137.cases.models import Case, CaseEvent, Channel, PlanReason, Priority
+from open137.cases.models import Case, CaseEvent, Channel, Priority
 from open137.cases.workflow import Status, Step
 from open137.core.dates import format_date
 from open137.directory.models import Staff, Unit
@@ -50,12 +50,17 @@ WEBHOOK_EVENTS: dict[str, str] = {
     Step.REMIND: "case.reminder",
     Step.OVERDUE: "case.overdue",
     Step.PLAN_DUE: "case.plan_due",
+    Step.ASK: "case.asked",
+    Step.RESUME: "case.resumed",
+    Step.EXPIRE: "case.closed_unanswered",
+    Step.CONTACT: "case.contact",
 }
 
 # What the citizen hears at each step (beyond the receipt, a referral and thanks).
 CITIZEN_KINDS: dict[str, str] = {
     Step.PLAN: Kind.PLANNED, Step.RESOLVE: Kind.RESOLVED, Step.REJECT: Kind.REJECTED,
     Step.REOPEN: Kind.REOPENED, Step.LINK_DUPLICATE: Kind.LINKED, Step.PLAN_DUE: Kind.PLAN_DUE,
+    Step.ASK: Kind.QUESTION, Step.EXPIRE: Kind.UNANSWERED,
 }
 
 # The steps whose outcome a follower hears about.
@@ -91,9 +96,10 @@ def on_event(case: Case, event: CaseEvent) -> None:
     step = event.step
     kind = _citizen_kind(case, event)
     if kind is not None:
-        # Thanks and a reopening answer the citizen's own answer: they go out at once.
-        _tell_citizen(case, event, kind,
-                      urgent=_urgent(case) or kind in {Kind.THANKS, Kind.REOPENED})
+        # Thanks and a reopening answer the citizen's own answer, and a question waits for
+        # the citizen: they go out at once.
+        _tell_citizen(case, event, kind, urgent=_urgent(case) or kind in {
+            Kind.THANKS, Kind.REOPENED, Kind.QUESTION})
     if step in OUTCOMES:
         _tell_followers(case, event)
     if step == Step.REMIND:
@@ -135,9 +141,10 @@ def citizen_values(case: Case, event: CaseEvent | None = None) -> dict[str, Any]
         "original": (event.data.get("original", "") if event is not None else ""),
     }
     if event is not None and event.step == Step.PLAN:
-        values["reason"] = (PlanReason(case.planned_reason).label if case.planned_reason
-                            else "")
+        values["reason"] = case.plan_reason_name
         values["note"] = event.note
+    if event is not None and event.step == Step.ASK:
+        values["question"] = event.note
     return values
 
 

@@ -174,10 +174,8 @@ def satisfaction_window() -> timedelta:
 
 
 def can_answer(case: Case) -> bool:
-    """A result (or a refusal) the citizen has not answered yet, within the window."""
-    if case.status not in {Status.RESOLVED, Status.REJECTED} or case.satisfied is not None:
-        return False
-    return case.resolved_at is None or timezone.now() - case.resolved_at <= satisfaction_window()
+    """The latest result (or refusal) is not answered yet, within the window."""
+    return actions.awaits_answer(case)
 
 
 @require_POST

@@ -156,7 +156,7 @@ class PlannedDateTests(CityTestCase):
         actions.plan_case(case, reason="budget", by=self.charlie,
                           expected_date=timezone.localdate() + timedelta(days=1))
         jobs.flag_planned_due(timezone.now() + timedelta(days=3))
-        actions.accept_case(case, by=self.charlie)
+        # A new plan (not "accept": a plan is already the unit's answer) with a new date.
         actions.plan_case(case, reason="budget", by=self.charlie,
                           expected_date=timezone.localdate() + timedelta(days=10))
         jobs.flag_planned_due(timezone.now() + timedelta(days=12))
