@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from open137.cases import messages
 from open137.cases.models import (
+    OTHER_REASON,
     Attachment,
     Case,
     CaseEvent,
     Channel,
     Follower,
-    OTHER_REASON,
     Priority,
     plan_reasons,
 )
