@@ -188,7 +188,8 @@ class FilterForm(forms.Form):
         """The valid form as a Selection (call after is_valid)."""
         d = self.cleaned_data
         return Selection(period=d["period"], district=d.get("district", ""),
-                         responsible=d.get("responsible", ""), unit=d.get("unit", ""), group=d.get("group", ""),
+                         responsible=d.get("responsible", ""), unit=d.get("unit", ""),
+                         group=d.get("group", ""),
                          subject=d.get("subject", ""), channel=d.get("channel", ""),
                          scope_unit=self.scope_unit)
 

@@ -29,7 +29,6 @@ from open137.oversight.models import QUESTIONS, AuditSample, current_weights
 from open137.oversight.periods import Month, Period
 from open137.oversight.queries import (
     DIMENSIONS,
-    NONE,
     Row,
     Selection,
     figures_for,

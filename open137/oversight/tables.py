@@ -39,8 +39,8 @@ class Table:
 
 
 DIMENSION_TITLES: dict[str, Promise] = {
-    "responsible": _("By district: the requests its own units were responsible for"),
-    "district": _("By place: what happened in each district, whoever handled it"),
+    "responsible": _("By district (the requests its own units were responsible for)"),
+    "district": _("By place (what happened in each district, whoever handled it)"),
     "unit": _("By unit"),
     "group": _("By subject group"),
     "subject": _("By subject"),
