@@ -3,6 +3,7 @@ from unittest import TestCase
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import override
 
 from open137.core.errors import InvalidInput
 from open137.oversight.figures import (
