@@ -9,6 +9,7 @@ from open137.cases.models import OVERDUE_STATUSES, Case, CaseEvent
 from open137.cases.workflow import Status
 from open137.core import tracking
 from open137.directory.models import Staff, Unit
+from open137.routing.engine import HandlerKind, department_unit_code, parse_handler
 
 
 def staff_of(user: AbstractBaseUser | AnonymousUser | None) -> Staff | None:
@@ -43,6 +44,22 @@ def unit_scope(staff: Staff) -> list[int]:
     if unit.type == Unit.Type.DISTRICT and unit.district_id is not None:
         return list(Unit.objects.filter(district_id=unit.district_id).values_list("pk", flat=True))
     return [unit.pk]
+
+
+def suggested_unit(case: Case) -> Unit | None:
+    """The unit the subject's handler names, for a request the centre refers by hand: an
+    organisation by its code, a district's department in the request's district (none
+    when the request has no district)."""
+    handler = parse_handler(case.subject.handler)
+    if handler is None:
+        return None
+    if handler.kind is HandlerKind.DISTRICT:
+        if case.district is None:
+            return None
+        code = department_unit_code(case.district.code, handler.code)
+    else:
+        code = handler.code
+    return Unit.objects.filter(code=code, active=True, is_triage=False).first()
 
 
 def unanswered_result_q() -> Q:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("lookup", intake.lookup, name="lookup"),
     path("suggestions", intake.suggestions, name="suggestions"),
     path("duplicates", intake.duplicates, name="duplicates"),
+    path("questions", intake.questions, name="questions"),
     path("subjects.json", data.subjects, name="subjects"),
     path("locate.json", data.locate, name="locate"),
     path("districts.geojson", data.districts, name="districts"),
@@ -20,5 +21,6 @@ urlpatterns = [
     path("requests/<int:pk>/", case.case_page, name="request"),
     path("requests/<int:pk>/recorded/", intake.recorded, name="recorded"),
     path("requests/<int:pk>/photos/<int:photo_pk>/", case.photo, name="photo"),
+    path("requests/<int:pk>/contact/", case.record_contact, name="contact"),
     path("requests/<int:pk>/<slug:step>/", case.take_step, name="step"),
 ]

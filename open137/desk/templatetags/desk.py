@@ -2,7 +2,7 @@
 
 from django import template
 
-from open137.cases.models import PlanReason
+from open137.cases.models import plan_reason_name
 from open137.cases.workflow import STEP_NAMES, Status, Step
 from open137.core.dates import is_persian
 from open137.core.phones import local_phone
@@ -60,7 +60,5 @@ def status_name(status: str) -> str:
 
 @register.filter
 def plan_reason(reason: str) -> str:
-    try:
-        return str(PlanReason(reason).label)
-    except ValueError:
-        return reason
+    """The name of a plan reason: the city pack's, "other", or the code itself."""
+    return plan_reason_name(reason)
