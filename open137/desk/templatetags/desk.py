@@ -62,3 +62,9 @@ def status_name(status: str) -> str:
 def plan_reason(reason: str) -> str:
     """The name of a plan reason: the city pack's, "other", or the code itself."""
     return plan_reason_name(reason)
+
+
+@register.filter
+def named(names: dict[str, str], code: str) -> str:
+    """The name of `code` in a mapping of codes to names, or the code itself."""
+    return names.get(code, code) if isinstance(names, dict) else code

@@ -44,7 +44,7 @@ class RequestPageTests(MediaTestCase):
         self.assertContains(response, persian_digits("09121234567"))
         self.assertContains(response, "مریم")
         self.assertEqual([f.step for f in response.context["forms"]],
-                         ["accept", "resolve", "plan", "return", "reject"])
+                         ["accept", "resolve", "ask", "plan", "return", "reject"])
         self.assertEqual(len(response.context["clocks"]), 2)
         # Jalali times in Persian digits.
         with override("fa"):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from open137.cases import actions
-from open137.cases.models import Case
+from open137.cases.models import OTHER_REASON, Case, plan_reasons
 from open137.cases.permissions import can_take, sees_contact
 from open137.cases.workflow import Step
 from open137.core.errors import DomainError
@@ -62,6 +62,8 @@ def _case_page(request: HttpRequest, staff: Staff, case: Case, *,
         "contact_form": ContactForm() if can_take(request.user, case, Step.CONTACT)
         and case.is_open else None,
         "answers": extra_answers(case),
+        # One reading of the pack's plan reasons for the whole history.
+        "plan_names": {**dict(plan_reasons()), OTHER_REASON: str(_("other"))},
         "max_mb": digits(f"{settings.UPLOAD_MAX_BYTES / 1048576:g}"),
     }
     return page(request, "desk/case.html", context, staff=staff, status=status)
