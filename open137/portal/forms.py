@@ -122,6 +122,14 @@ class LookupForm(forms.Form):
     )
 
 
+class ReplyForm(forms.Form):
+    """The citizen's answer to a unit's question about their request."""
+
+    reply = forms.CharField(
+        label=_("Your answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your answer.")})
+
+
 class AnswerForm(forms.Form):
     """The citizen's answer to "are you satisfied with the result?"."""
 

@@ -25,7 +25,7 @@ from open137.core.text import latin_digits, persian_digits
 from open137.directory.models import District, Kind, Subject
 from open137.directory.queries import city, locate_district
 from open137.portal import hints
-from open137.portal.forms import AnswerForm, LookupForm, SubmitForm
+from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
 
 SUBMITTED = "portal_submitted"
@@ -160,7 +160,10 @@ def _track_context(case: Case, form: AnswerForm | None) -> dict[str, Any]:
               .select_related("to_unit").order_by("at", "pk"))
     after_photos = case.attachments.filter(event__public=True, event__step__in=[
         "resolve", "reject", "plan"]).exclude(file="")
+    question = (case.events.filter(step="ask").order_by("-at", "-pk").first()
+                if case.status == Status.AWAITING_CITIZEN else None)
     return {
+        "question": question, "reply_form": ReplyForm() if question else None,
         "case": case, "timeline": public_timeline(events), "answer_form": form,
         "after_photos": after_photos, "incident_message": hints.incident_message(case),
         "is_open": case.is_open and case.status != Status.PLANNED,
@@ -205,6 +208,28 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Thank you: your answer was recorded.") if satisfied else
                          _("Your objection was recorded and the request was sent back to "
                            "the unit."))
+    return redirect("portal_track", code=case.tracking_code)
+
+
+@require_POST
+def reply(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen's answer to the unit's question: the unit's clock runs again."""
+    found = _find(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    case = found
+    if case.status != Status.AWAITING_CITIZEN:
+        messages.error(request, _("No question about this request is waiting for you."))
+        return redirect("portal_track", code=case.tracking_code)
+    allowed, retry_after = hit(f"portal-reply:{case.pk}", "10/h")
+    if not allowed:
+        return _too_many(request, retry_after)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/track.html", {**_track_context(case, None),
+                                                     "reply_form": form}, status=400)
+    actions.answer_question(case, answer=form.cleaned_data["reply"], by=None)
+    messages.success(request, _("Thank you: your answer was sent to the unit."))
     return redirect("portal_track", code=case.tracking_code)
 
 
