@@ -105,7 +105,9 @@ def on_event(case: Case, event: CaseEvent) -> None:
     if step == Step.REMIND:
         _tell_staff(case, event, Kind.REMINDER, _unit_staff(case.unit))
     elif step == Step.OVERDUE:
-        _tell_staff(case, event, Kind.OVERDUE, _managers_and_supervisors(case.unit))
+        # The unit's managers by email; the supervisors as they asked (an escalation).
+        _tell_staff(case, event, Kind.OVERDUE, _managers(case.unit))
+        _alert_supervisors(case, event, Kind.OVERDUE)
     elif step == Step.PLAN_DUE:
         _tell_staff(case, event, Kind.PLAN_DUE_UNIT, _unit_staff(case.unit))
 
@@ -190,22 +192,27 @@ def _unit_staff(unit: Unit | None) -> list[Staff]:
         user__is_active=True).exclude(user__email="").select_related("user"))
 
 
-def _managers_and_supervisors(unit: Unit | None) -> list[Staff]:
-    managers = (Staff.objects.filter(unit=unit, role=Staff.Role.UNIT_MANAGER)
-                if unit is not None else Staff.objects.none())
-    supervisors = Staff.objects.filter(role=Staff.Role.SUPERVISOR)
-    return list((managers | supervisors).filter(user__is_active=True)
+def _managers(unit: Unit | None) -> list[Staff]:
+    if unit is None:
+        return []
+    return list(Staff.objects.filter(unit=unit, role=Staff.Role.UNIT_MANAGER,
+                                     user__is_active=True)
                 .exclude(user__email="").select_related("user"))
+
+
+def supervisors() -> list[Staff]:
+    """The centre's supervisors, who hear of escalations and surges."""
+    return list(Staff.objects.filter(role=Staff.Role.SUPERVISOR, user__is_active=True)
+                .select_related("user"))
 
 
 DEADLINE_NAMES = {"respond": lambda: _("the first action"), "resolve": lambda: _("the result")}
 
 
-def _tell_staff(case: Case, event: CaseEvent, kind: str, staff: list[Staff]) -> None:
-    language = settings.LANGUAGE_CODE
-    with override(language):
+def _staff_values(case: Case, event: CaseEvent) -> dict[str, Any]:
+    with override(settings.LANGUAGE_CODE):
         due = event.data.get("due")
-        values = {
+        return {
             "code": case.tracking_code, "subject": case.subject.name,
             "unit": _unit_name(case.unit),
             "deadline": DEADLINE_NAMES.get(event.data.get("deadline", ""), lambda: "")(),
@@ -213,6 +220,17 @@ def _tell_staff(case: Case, event: CaseEvent, kind: str, staff: list[Staff]) -> 
             "date": format_date(case.planned_date),
             "link": f"{settings.SITE_ROOT}/desk/requests/{case.pk}/",
         }
+
+
+def _alert_supervisors(case: Case, event: CaseEvent, kind: str) -> None:
+    outbox.alert_staff(staff=supervisors(), kind=kind, values=_staff_values(case, event),
+                       key=f"case-{case.pk}:event-{event.pk}:{kind}",
+                       language=settings.LANGUAGE_CODE, case_id=case.pk, now=_when(event))
+
+
+def _tell_staff(case: Case, event: CaseEvent, kind: str, staff: list[Staff]) -> None:
+    language = settings.LANGUAGE_CODE
+    values = _staff_values(case, event)
     for member in staff:
         outbox.enqueue_email(
             to=member.user.email, kind=kind, values=values, language=language,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("triage/", supervisor.triage, name="triage"),
     path("triage/returned/", supervisor.returned, name="returned"),
     path("triage/overdue/", supervisor.overdue, name="overdue"),
+    path("alerts/", supervisor.alerts, name="alerts"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/accept/", inbox.bulk_accept, name="bulk_accept"),
     path("requests/<int:pk>/", case.case_page, name="request"),

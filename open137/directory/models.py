@@ -190,6 +190,18 @@ class Staff(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="staff",
                              verbose_name=_("unit"))
 
+    class Alerts(models.TextChoices):
+        EMAIL = "email", _("by email")
+        SMS = "sms", _("by SMS")
+        BOTH = "both", _("by email and SMS")
+        NONE = "none", _("only in the desk")
+
+    # Surge warnings and overdue requests always reach a supervisor's list in the desk;
+    # these say how else.
+    alerts = models.CharField(_("alerts"), max_length=10, choices=Alerts.choices,
+                              default=Alerts.EMAIL)
+    alert_phone = models.CharField(_("mobile for alerts"), max_length=20, blank=True)
+
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")

@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", gettext_lazy("deadline reminder (unit)")
     OVERDUE = "overdue", gettext_lazy("deadline passed (unit manager and supervisors)")
     PLAN_DUE_UNIT = "plan_due_unit", gettext_lazy("expected date passed (unit)")
+    SURGE = "surge", gettext_lazy("surge warning (supervisors)")
     WEBHOOK = "webhook", gettext_lazy("webhook event")
 
 
@@ -124,6 +125,11 @@ TEXTS: dict[str, Text] = {
                      "for %(deadline)s (%(due)s).\n%(link)s"),
         ("code", "subject", "unit", "deadline", "due", "link"),
         subject=gettext_lazy("Request %(code)s is overdue")),
+    Kind.SURGE: Text(
+        gettext_lazy("Surge: %(count)s requests about %(subject)s in %(district)s in the last "
+                     "%(hours)s hours; usually about %(usual)s.\n%(link)s"),
+        ("count", "subject", "district", "hours", "usual", "link"),
+        subject=gettext_lazy("Surge: %(subject)s in %(district)s")),
     Kind.PLAN_DUE_UNIT: Text(
         gettext_lazy("The expected date (%(date)s) of request %(code)s (%(subject)s) at "
                      "%(unit)s has passed. Tell the citizen what happens next.\n%(link)s"),
