@@ -458,8 +458,10 @@ def record_contact(case: Case, *, note: str, by: User, channel: str = Channel.PH
     locked = Case.objects.select_for_update().get(pk=case.pk)
     count = facts_after(Step.CONTACT, locked.status, at or timezone.now(),
                         _facts(locked))["contact_count"]
-    return record_step(case, Step.CONTACT, by=by, at=at, note=note, contact_count=count,
-                       data={"channel": channel})
+    event = record_step(case, Step.CONTACT, by=by, at=at, note=note, contact_count=count,
+                        data={"channel": channel})
+    assert event is not None  # only a step recorded `once` can be skipped
+    return event
 
 
 # Statuses in which a unit's deadlines run; a plan has its own expected date instead.

@@ -156,7 +156,8 @@ class FiguresOfAKnownMonthTests(CityTestCase):
         weights = current_weights().as_dict()
         self.assertEqual(weights, {"compliance": 30, "satisfaction": 25, "reopen": 15,
                                    "misroute": 10, "audit": 20})
-        ranked = rank([(r.key, r.name, r.counts) for r in f.rows("responsible")], weights)
+        ranked = rank([(r.key or "", r.name, r.counts) for r in f.rows("responsible")],
+                      weights)
         self.assertEqual([r.key for r in ranked], [self.district.code])
         first = ranked[0]
         # A, B, D, E, F, I, J (the district's own department): compliance (4 + 4) / (6 + 6),
