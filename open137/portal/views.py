@@ -24,6 +24,7 @@ from open137.core.ratelimit import client_address, hit
 from open137.core.text import latin_digits, persian_digits
 from open137.directory.models import District, Kind, Subject
 from open137.directory.queries import city, locate_district
+from open137.directory.questions import form_questions
 from open137.portal import hints
 from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
@@ -60,7 +61,7 @@ def _submit(request: HttpRequest, data: dict[str, Any]) -> Case:
         subject=data["subject"], kind=data["kind"], channel=Channel.WEB, by=request.user,
         description=data["description"], lat=data["lat"], lon=data["lon"],
         address=data["address"], contact_name=data["name"], contact_phone=data["phone"],
-        language=get_language() or "fa",
+        language=get_language() or "fa", attributes=data.get("attributes") or {},
     )
     for photo in data["photos"]:
         actions.add_attachment(case, file=photo, by=request.user)
@@ -82,8 +83,15 @@ def _home_context(form: SubmitForm) -> dict[str, Any]:
         groups.setdefault(subject.group, []).append(subject)
     chosen = form["subject"].value() or ""
     here = city()
+    # Each subject's extra questions, shown when it is chosen (the taxi's plate...).
+    errors = getattr(form, "question_errors", {})
+    question_sets = [
+        (s.code, form_questions(s.attributes, form.data if form.is_bound else None,
+                                errors if s.code == chosen else {}))
+        for s in subjects if s.attributes]
     return {
         "form": form, "groups": list(groups.items()), "chosen": chosen,
+        "question_sets": [(code, qs) for code, qs in question_sets if qs],
         "urgent_codes": [s.code for s in subjects if s.urgent],
         "chosen_urgent": any(s.urgent and s.code == chosen for s in subjects),
         "kinds": Kind.objects.filter(active=True), "lookup": LookupForm(),

@@ -77,7 +77,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     """The extra questions of the chosen subject (an htmx fragment of the intake form)."""
     staff = require_staff(request, CENTRE)
     subject = Subject.objects.filter(code=request.GET.get("subject", ""), active=True).first()
-    return page(request, "desk/_questions.html",
+    return page(request, "questions/_fields.html",
                 {"questions": form_questions(subject.attributes) if subject else []},
                 staff=staff)
 
