@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from open137.cases.workflow import FINISHED, OPEN, Status, Step
 from open137.directory.models import City, District, Kind, Subject, Unit
+from open137.directory.questions import answered_questions
 
 
 class Channel(models.TextChoices):
@@ -164,6 +165,13 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         """The one meaning of "overdue" (cases.queries.overdue_q says it to the database)."""
         return is_overdue(self.status, self.resolve_by, timezone.now())
+
+    @property
+    def extra_answers(self) -> list[tuple[str, str]]:
+        """(question, answer) for the subject's extra questions the citizen answered."""
+        if not self.attributes:
+            return []
+        return answered_questions(self.subject.attributes or [], self.attributes)
 
     @property
     def plan_reason_name(self) -> str:

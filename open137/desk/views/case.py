@@ -21,7 +21,6 @@ from open137.desk.clocks import clocks_for
 from open137.desk.forms import STEP_FORMS, ContactForm, StepForm
 from open137.desk.views.base import digits, map_config, page, shown_code
 from open137.directory.models import Staff
-from open137.directory.questions import answered_questions
 from open137.security.actions import record_contact_view
 from open137.security.models import ContactView
 from open137.security.queries import has_contact
@@ -37,11 +36,6 @@ DONE = {
     Step.ASK: _("Your question about request %(code)s was sent to the citizen; the deadlines "
                 "stop until the answer comes."),
 }
-
-
-def extra_answers(case: Case) -> list[tuple[str, str]]:
-    """(question, answer) for the subject's extra questions the citizen answered."""
-    return answered_questions(case.subject.attributes or [], case.attributes or {})
 
 
 def _case_page(request: HttpRequest, staff: Staff, case: Case, *,
@@ -61,7 +55,7 @@ def _case_page(request: HttpRequest, staff: Staff, case: Case, *,
         "followers": case.followers.count(),
         "contact_form": ContactForm() if can_take(request.user, case, Step.CONTACT)
         and case.is_open else None,
-        "answers": extra_answers(case),
+        "answers": case.extra_answers,
         # One reading of the pack's plan reasons for the whole history.
         "plan_names": {**dict(plan_reasons()), OTHER_REASON: str(_("other"))},
         "max_mb": digits(f"{settings.UPLOAD_MAX_BYTES / 1048576:g}"),
