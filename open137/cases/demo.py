@@ -169,11 +169,13 @@ def _advance(case: Case, rng: random.Random, now: datetime, units: list[Unit],
 
     def called_again() -> None:
         # A citizen waiting without news calls again; the operator records it on the request.
+        nonlocal t
         if case.is_open and case.contact_phone and rng.random() < 0.12:
             when = t + timedelta(hours=rng.uniform(2, 72))
             if when < now:
                 actions.record_contact(case, note="دوباره تماس گرفت و پیگیری کرد.",
                                        by=operator, at=when)
+                t = when
 
     if case.status == Status.TRIAGE:
         # The supervisor refers it, after a wait in the queue, to the unit the subject's
