@@ -13,7 +13,8 @@ register = template.Library()
 
 _STATUS_COLOURS = {
     "received": "secondary", "triage": "warning", "referred": "primary",
-    "in_progress": "info", "returned": "warning", "planned": "secondary",
+    "in_progress": "info", "awaiting_citizen": "warning", "returned": "warning",
+    "planned": "secondary",
     "resolved": "success", "rejected": "dark", "closed": "light", "reopened": "danger",
 }
 
