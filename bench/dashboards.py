@@ -194,9 +194,9 @@ def measure(work: Path, size: int) -> dict[str, Any]:
     from open137.cases.models import Case
     from open137.directory.models import Staff
     from open137.oversight.actions import refresh_rollups
+    from open137.oversight.facts import city_tz
     from open137.oversight.models import MonthlyCounts
     from open137.oversight.periods import Month, Period
-    from open137.oversight.facts import city_tz
 
     result: dict[str, Any] = {"requests": Case.objects.count()}
     started = time.monotonic()
