@@ -109,7 +109,7 @@ FIGURE_COLUMNS: tuple[tuple[str, Promise, str, str], ...] = (
     ("result_on_time_share", _("Results on time"), "share", "result_on_time"),
     ("reopen_rate", _("Reopen rate"), "share", "reopened"),
     ("misroute_rate", _("Misroute rate"), "share", "misrouted"),
-    ("closure_loop", _("Closure loop"), "share", "informed"),
+    ("closure_loop", _("Citizens told the result"), "share", "informed"),
     ("satisfaction", _("Satisfaction"), "share", "satisfied"),
     ("response_rate", _("Response rate"), "share", "answered"),
     ("questioned", _("Asked the citizen"), "count", "questioned"),
