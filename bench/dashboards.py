@@ -154,7 +154,7 @@ LEFT JOIN directory_unit u ON u.id = c.unit_id
 JOIN directory_subject s ON s.id = c.subject_id
 """
 
-# The period counts of queries.period_conditions, per grain, in DuckDB's SQL.
+# The period counts of facts.period_conditions, per grain, in DuckDB's SQL.
 DUCK = """
 SELECT district, unit, subject, channel, count(*) AS volume,
   count(*) FILTER (WHERE referral_hours IS NOT NULL) AS referred,
@@ -194,9 +194,9 @@ def measure(work: Path, size: int) -> dict[str, Any]:
     from open137.cases.models import Case
     from open137.directory.models import Staff
     from open137.oversight.actions import refresh_rollups
+    from open137.oversight.facts import city_tz
     from open137.oversight.models import MonthlyCounts
     from open137.oversight.periods import Month, Period
-    from open137.oversight.queries import city_tz
 
     result: dict[str, Any] = {"requests": Case.objects.count()}
     started = time.monotonic()

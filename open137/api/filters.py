@@ -15,7 +15,8 @@ from rest_framework.exceptions import ValidationError
 
 from open137.api.inputs import parse_moment
 from open137.cases.models import Case, Channel, Priority
-from open137.cases.workflow import FINISHED, Status
+from open137.cases.queries import overdue_q as cases_overdue_q
+from open137.cases.workflow import Status
 from open137.core.errors import InvalidInput
 from open137.core.phones import normalize_phone
 from open137.core.text import ZWNJ, latin_digits, normalize_text
@@ -77,8 +78,8 @@ def _flag(params: Mapping[str, str], name: str) -> bool | None:
 
 
 def overdue_q() -> Q:
-    """The same rule as Case.is_overdue: open, not planned, past the result deadline."""
-    return Q(resolve_by__lt=timezone.now()) & ~Q(status__in=[*FINISHED, Status.PLANNED])
+    """Overdue now: the one rule of cases.queries.overdue_q (the desk and figures use it)."""
+    return cases_overdue_q(timezone.now())
 
 
 def _text_pattern(text: str) -> str:

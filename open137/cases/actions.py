@@ -15,15 +15,24 @@ from django.utils.translation import gettext as _
 
 from open137.cases import messages
 from open137.cases.models import (
+    OTHER_REASON,
     Attachment,
     Case,
     CaseEvent,
     Channel,
     Follower,
-    PlanReason,
     Priority,
+    plan_reasons,
 )
-from open137.cases.workflow import NOTE_STEPS, Status, Step, facts_after, target
+from open137.cases.workflow import (
+    FACTS,
+    NOTE_STEPS,
+    PAUSED,
+    Status,
+    Step,
+    facts_after,
+    target,
+)
 from open137.core import bulk, tracking
 from open137.core.errors import DomainError, IllegalTransition, InvalidInput
 from open137.core.phones import normalize_phone
@@ -52,10 +61,10 @@ def transition(case: Case, step: Step, *, by: User, at: datetime | None = None,
     to = target(step, locked.status)
     from_status, from_unit = locked.status, locked.unit
     at = at or timezone.now()
-    for name, value in facts_after(step, from_status, at,
-                                   first_referred_at=locked.first_referred_at,
-                                   reopen_count=locked.reopen_count).items():
+    for name, value in facts_after(step, from_status, at, _facts(locked)).items():
         setattr(locked, name, value)
+    if from_status in PAUSED:
+        locked.paused_at = None
     locked.status = to
     if unit is not _UNCHANGED:
         locked.unit = unit
@@ -72,6 +81,10 @@ def transition(case: Case, step: Step, *, by: User, at: datetime | None = None,
     for f in Case._meta.concrete_fields:
         setattr(case, f.attname, getattr(locked, f.attname))
     return event
+
+
+def _facts(case: Case) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in (*FACTS, "paused_at")}
 
 
 def _check_point(lat: float | None, lon: float | None) -> None:
@@ -170,12 +183,14 @@ def _record_received(case: Case, *, by: User, ctx: RoutingContext) -> Case:
     else:
         unit = unit or Unit.objects.get(code=decision.unit_code)
         step, public = Step.REFER, True
-        case.referred_at = case.first_referred_at = at
+        case.referred_at = at
         case.respond_by, case.resolve_by = deadlines_for(
             at, respond_hours=case.subject.respond_hours,
             resolve_days=case.subject.resolve_days, urgent=case.subject.urgent,
             version=ctx.version)
     case.unit, case.status = unit, target(step, Status.RECEIVED)
+    for name, value in facts_after(step, Status.RECEIVED, at, _facts(case)).items():
+        setattr(case, name, value)
     case.tracking_code = _new_tracking_code()
     case.save(force_insert=True)
     actor = _actor(by)
@@ -224,7 +239,10 @@ def refer_case(case: Case, *, unit: Unit, by: User, note: str = "",
         raise InvalidInput(_("Choose an active unit that acts on requests."), field="unit_code")
     if case.unit_id == unit.pk and case.status == Status.REFERRED:
         raise InvalidInput(_("The request is already referred to this unit."), field="unit_code")
-    return _refer(case, unit, by=by, at=at, note=normalize_text(note))
+    # A district's unit acts in its own district: the request is (now) of that district.
+    # An organisation works city-wide, so the request keeps the district of its place.
+    place = {"district": unit.district} if unit.district_id is not None else {}
+    return _refer(case, unit, by=by, at=at, note=normalize_text(note), **place)
 
 
 def _first_action(case: Case, at: datetime) -> dict[str, Any]:
@@ -258,13 +276,15 @@ def return_case(case: Case, *, reason: str, by: User, at: datetime | None = None
 def plan_case(case: Case, *, reason: str, expected_date: date, by: User, note: str = "",
               at: datetime | None = None) -> CaseEvent:
     """The unit answers with a plan: why it takes long, and when it is expected."""
-    if reason not in PlanReason.values:
-        raise InvalidInput(_("Choose why the work must wait: council approval, budget or "
-                             "coordination with another body."), field="reason")
+    if reason not in dict(plan_reasons()):
+        raise InvalidInput(_("Choose why the work must wait from the list."), field="reason")
+    note = normalize_text(note)
+    if reason == OTHER_REASON and not note:
+        raise InvalidInput(_("Say in the note why the work must wait."), field="note")
     at = at or timezone.now()
     if not isinstance(expected_date, date) or expected_date <= timezone.localdate(at):
         raise InvalidInput(_("The expected date must be after today."), field="expected_date")
-    return transition(case, Step.PLAN, by=by, at=at, note=normalize_text(note), reason=reason,
+    return transition(case, Step.PLAN, by=by, at=at, note=note, reason=reason,
                       planned_reason=reason, planned_date=expected_date,
                       data={"expected_date": expected_date.isoformat()},
                       **_first_action(case, at))
@@ -333,23 +353,115 @@ def link_duplicate(case: Case, *, original: Case, by: User,
                       closed_at=at, data={"original": original.tracking_code})
 
 
+def awaits_answer(case: Case, now: datetime | None = None) -> bool:
+    """The request's latest result (or refusal) asks the citizen "satisfied?" and has not
+    been answered yet, and the window to answer is still open.
+
+    Every result asks, the first or one given after an objection: an answer given to an
+    earlier result (the objection that reopened it) does not answer this one.
+    """
+    if case.status not in {Status.RESOLVED, Status.REJECTED}:
+        return False
+    if (case.satisfaction_at is not None and case.resolved_at is not None
+            and case.satisfaction_at >= case.resolved_at):
+        return False
+    now = now or timezone.now()
+    window = timedelta(days=settings.SATISFACTION_WINDOW_DAYS)
+    return case.resolved_at is None or now <= case.resolved_at + window
+
+
 @transaction.atomic
 def answer_satisfaction(case: Case, *, satisfied: bool, by: User = None, note: str = "",
                         at: datetime | None = None) -> CaseEvent:
-    """The citizen's answer to the result: satisfied closes it, not satisfied reopens it."""
+    """The citizen's answer to the latest result: satisfied closes it, not satisfied reopens
+    it. The request's satisfaction is the latest answer; each stays in the history."""
     at = at or timezone.now()
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status not in {Status.RESOLVED, Status.REJECTED}:
+    if locked.status not in {Status.RESOLVED, Status.REJECTED} or (
+            locked.satisfaction_at is not None and locked.resolved_at is not None
+            and locked.satisfaction_at >= locked.resolved_at):
         raise IllegalTransition(_("Request %(code)s is not waiting for your answer.")
                                 % {"code": locked.tracking_code})
-    window = timedelta(days=settings.SATISFACTION_WINDOW_DAYS)
-    if locked.resolved_at is not None and at > locked.resolved_at + window:
+    if not awaits_answer(locked, at):
         raise DomainError(_("The %(days)s days to answer about request %(code)s have passed.")
                           % {"days": settings.SATISFACTION_WINDOW_DAYS,
                              "code": locked.tracking_code})
     if satisfied:
         return close_case(case, by=by, note=note, satisfied=True, at=at)
     return reopen_case(case, by=by, note=note, at=at)
+
+
+@transaction.atomic
+def ask_citizen(case: Case, *, question: str, by: User,
+                at: datetime | None = None) -> CaseEvent:
+    """The unit asks the citizen a question; its clock stops until the answer comes."""
+    target(Step.ASK, case.status)
+    question = _required(question, "question", _("Write the question for the citizen."))
+    if not (case.contact_phone or case.contact_email):
+        raise InvalidInput(_("The citizen left no phone number or email to ask."),
+                           field="question")
+    at = at or timezone.now()
+    return transition(case, Step.ASK, by=by, at=at, note=question, paused_at=at,
+                      data={"question": question}, **_first_action(case, at))
+
+
+@transaction.atomic
+def answer_question(case: Case, *, answer: str, by: User = None,
+                    at: datetime | None = None) -> CaseEvent:
+    """The citizen's answer to the unit's question: the unit's clock runs again."""
+    answer = _required(answer, "answer", _("Write your answer."))
+    return _resume(case, by=by, at=at, note=answer, data={"answer": answer})
+
+
+def _resume(case: Case, *, by: User, at: datetime | None, note: str,
+            data: dict[str, Any]) -> CaseEvent:
+    at = at or timezone.now()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    target(Step.RESUME, locked.status)  # refuse before working out the new deadlines
+    # The time waited is added to the deadlines still running: the unit gets it back.
+    waited = max(at - (locked.paused_at or at), timedelta(0))
+    moved = {name: getattr(locked, name) + waited for name in ("respond_by", "resolve_by")
+             if getattr(locked, name) is not None
+             and not (name == "respond_by" and locked.responded_at is not None)}
+    # The answer may carry personal details: staff read it, the public history does not.
+    return transition(case, Step.RESUME, by=by, at=at, note=note, data=data, public=False,
+                      **moved)
+
+
+@transaction.atomic
+def end_question_wait(case: Case, *, at: datetime | None = None) -> CaseEvent | None:
+    """The citizen did not answer in time: the unit goes on, or the request is closed, as
+    the city pack says. None if the question was answered meanwhile."""
+    at = at or timezone.now()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != Status.AWAITING_CITIZEN:
+        return None
+    city = City.objects.only("on_no_answer").first()
+    if city is not None and city.on_no_answer == City.NoAnswer.CLOSE:
+        note = _("The citizen did not answer the question in time.")
+        return transition(case, Step.EXPIRE, by=None, at=at, note=note, result_note=note,
+                          resolved_at=at, closed_at=at, data={"unanswered": True})
+    return _resume(case, by=None, at=at, note="", data={"unanswered": True})
+
+
+@transaction.atomic
+def record_contact(case: Case, *, note: str, by: User, channel: str = Channel.PHONE,
+                   at: datetime | None = None) -> CaseEvent:
+    """The citizen called or wrote again about this open request: counted on it, not
+    recorded as a new request."""
+    if not case.is_open:
+        raise InvalidInput(_("The request is finished; record a new request instead."),
+                           field="note")
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    note = normalize_text(note)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    count = facts_after(Step.CONTACT, locked.status, at or timezone.now(),
+                        _facts(locked))["contact_count"]
+    event = record_step(case, Step.CONTACT, by=by, at=at, note=note, contact_count=count,
+                        data={"channel": channel})
+    assert event is not None  # only a step recorded `once` can be skipped
+    return event
 
 
 # Statuses in which a unit's deadlines run; a plan has its own expected date instead.
@@ -734,9 +846,7 @@ class PlayedImport:
                  "from_status": case["status"], "to_status": to,
                  "from_unit_id": case["unit_id"], "note": note, "public": public,
                  "data": data or {}}
-        case.update(facts_after(step, case["status"], at,
-                                first_referred_at=case["first_referred_at"],
-                                reopen_count=case["reopen_count"]))
+        case.update(facts_after(step, case["status"], at, case))
         case["status"] = to
         if unit_id is not _UNCHANGED:
             case["unit_id"] = unit_id

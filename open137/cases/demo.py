@@ -20,7 +20,8 @@ from shapely.geometry import Point, shape
 from open137.audit.actions import record_changed, record_created
 from open137.audit.values import snapshot
 from open137.cases import actions, messages
-from open137.cases.models import Case, Channel, PlanReason
+from open137.cases.models import OTHER_REASON, Case, Channel, plan_reasons
+from open137.cases.queries import suggested_unit
 from open137.cases.workflow import Status
 from open137.directory.actions import default_pack_path, set_staff_role
 from open137.directory.models import District, Kind, Staff, Subject, Unit
@@ -133,7 +134,7 @@ def create_cases(count: int, *, days: int = 90, seed: int = 137) -> int:
                 contact_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if phone else "",
                 at=at,
             )
-            _advance(case, rng, now, units, staff, supervisor)
+            _advance(case, rng, now, units, staff, supervisor, operator)
             made += 1
     return made
 
@@ -163,45 +164,72 @@ def _busy_time(rng: random.Random, day: datetime) -> datetime:
 
 
 def _advance(case: Case, rng: random.Random, now: datetime, units: list[Unit],
-             staff: dict[int, User], supervisor: User | None) -> None:
+             staff: dict[int, User], supervisor: User | None,
+             operator: User | None = None) -> None:
     """Walk one request forward through plausible steps, never past now."""
     t = case.created_at
+    reasons = [code for code, _name in plan_reasons() if code != OTHER_REASON]
 
     def later(hours: float) -> datetime | None:
         nonlocal t
         t = t + timedelta(hours=rng.expovariate(1 / hours))
         return t if t < now else None
 
+    def called_again() -> None:
+        # A citizen waiting without news calls again; the operator records it on the request.
+        nonlocal t
+        if case.is_open and case.contact_phone and rng.random() < 0.12:
+            when = t + timedelta(hours=rng.uniform(2, 72))
+            if when < now:
+                actions.record_contact(case, note="دوباره تماس گرفت و پیگیری کرد.",
+                                       by=operator, at=when)
+                t = when
+
     if case.status == Status.TRIAGE:
+        # The supervisor refers it, after a wait in the queue, to the unit the subject's
+        # handler names when the place says which (or a unit that looks right).
         if rng.random() < 0.2 or (at := later(3)) is None:
+            called_again()
             return
-        target = rng.choice([u for u in units if u.type != Unit.Type.DISTRICT])
+        target = suggested_unit(case) or rng.choice(
+            [u for u in units if u.type != Unit.Type.DISTRICT])
         actions.refer_case(case, unit=target, by=supervisor, at=at)
     for _round in range(3):
         user = staff.get(case.unit_id or 0)
         roll = rng.random()
         if (at := later(case.subject.respond_hours / 2 or 1)) is None:
+            called_again()
             return
         if roll < 0.06:
             actions.return_case(case, reason="این درخواست در حوزه وظایف این واحد نیست.",
                                 by=user, at=at)
             if (at := later(4)) is None:
                 return
-            other = rng.choice([u for u in units if u.pk != case.unit_id])
+            other = suggested_unit(case) if rng.random() < 0.5 else None
+            if other is None or other.pk == case.unit_id:
+                other = rng.choice([u for u in units if u.pk != case.unit_id])
             actions.refer_case(case, unit=other, by=supervisor, at=at)
             continue
         if case.subject.long_term and roll < 0.5:
             expected = (timezone.localdate(at) + timedelta(days=rng.randrange(30, 200)))
-            actions.plan_case(case, reason=rng.choice(PlanReason.values),
-                              expected_date=expected, by=user, at=at,
-                              note="در برنامه سال آینده قرار گرفت.")
+            actions.plan_case(case, reason=rng.choice(reasons), expected_date=expected, by=user,
+                              at=at, note="در برنامه سال آینده قرار گرفت.")
             return
         if roll < 0.1:
             actions.reject_case(case, reason="انجام این درخواست در حال حاضر ممکن نیست.",
                                 by=user, at=at)
             _told(case, MessageKind.REJECTED, at, now, rng)
         else:
-            actions.accept_case(case, by=user, at=at)
+            if case.status in {Status.REFERRED, Status.REOPENED}:
+                actions.accept_case(case, by=user, at=at)
+            if case.contact_phone and rng.random() < 0.08:
+                # The unit needs a detail from the citizen: its clock stops until the answer.
+                actions.ask_citizen(case, question="لطفاً نشانی دقیق یا پلاک را بفرمایید.",
+                                    by=user, at=at)
+                if (at := later(20)) is None:
+                    return
+                actions.answer_question(case, answer="پلاک ۱۲، کنار مسجد.", by=None, at=at)
+            called_again()
             if rng.random() < 0.15 or (at := later(case.subject.resolve_days * 10)) is None:
                 return
             actions.resolve_case(case, note="موضوع بررسی و برطرف شد.", by=user, at=at)
@@ -211,6 +239,12 @@ def _advance(case: Case, rng: random.Random, now: datetime, units: list[Unit],
         if rng.random() < 0.08:
             actions.reopen_case(case, by=None, at=at, note="مشکل هنوز برطرف نشده است.")
             continue
+        if case.reopen_count and rng.random() < 0.7 and actions.awaits_answer(case, at):
+            # After an objection the new result is answered too: the latest answer counts.
+            actions.answer_satisfaction(case, satisfied=rng.random() < 0.6, by=None, at=at)
+            if case.status == Status.REOPENED:
+                continue
+            return
         if now - at > timedelta(days=7):
             actions.close_case(case, by=None, at=at, satisfied=rng.random() < 0.75)
         return

@@ -8,6 +8,9 @@
   and unit are told.
 - close_unanswered: a result (or a refusal) the citizen did not answer is closed when the
   satisfaction window (SATISFACTION_WINDOW_DAYS) ends.
+- end_question_waits: a unit's question the citizen did not answer within the pack's
+  days (citizen_questions.wait_days) resumes the unit's work or closes the request, as the
+  pack says (citizen_questions.when_unanswered).
 
 Every job takes the time to act for, so tests pass the moments they need.
 """
@@ -25,6 +28,7 @@ from open137.cases.workflow import Status, Step
 from open137.core.errors import DomainError
 from open137.deadlines.calendar import WorkingCalendar
 from open137.deadlines.queries import working_calendar
+from open137.directory.models import City
 from open137.notifications.jobs import periodic
 
 log = logging.getLogger(__name__)
@@ -122,3 +126,19 @@ def close_unanswered(now: datetime) -> str:
             continue
         closed += 1
     return f"closed {closed}"
+
+
+@periodic("cases.question_waits", every=timedelta(hours=1))
+def end_question_waits(now: datetime) -> str:
+    """Questions the citizen did not answer in the pack's days: go on, or close."""
+    city = City.objects.only("answer_wait_days").first()
+    limit = now - timedelta(days=city.answer_wait_days if city else 7)
+    ended = 0
+    waiting = Case.objects.filter(status=Status.AWAITING_CITIZEN, paused_at__lte=limit)
+    for case in waiting.iterator(chunk_size=500):
+        try:
+            if actions.end_question_wait(case, at=now):
+                ended += 1
+        except DomainError:
+            log.exception("Ending the wait of request %s failed", case.tracking_code)
+    return f"ended {ended}"

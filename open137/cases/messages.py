@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from open137.cases.models import Case, CaseEvent, Channel, PlanReason, Priority
+from open137.cases.models import Case, CaseEvent, Channel, Priority
 from open137.cases.workflow import Status, Step
 from open137.core.dates import format_date
 from open137.directory.models import Staff, Unit
@@ -50,12 +50,17 @@ WEBHOOK_EVENTS: dict[str, str] = {
     Step.REMIND: "case.reminder",
     Step.OVERDUE: "case.overdue",
     Step.PLAN_DUE: "case.plan_due",
+    Step.ASK: "case.asked",
+    Step.RESUME: "case.resumed",
+    Step.EXPIRE: "case.closed_unanswered",
+    Step.CONTACT: "case.contact",
 }
 
 # What the citizen hears at each step (beyond the receipt, a referral and thanks).
 CITIZEN_KINDS: dict[str, str] = {
     Step.PLAN: Kind.PLANNED, Step.RESOLVE: Kind.RESOLVED, Step.REJECT: Kind.REJECTED,
     Step.REOPEN: Kind.REOPENED, Step.LINK_DUPLICATE: Kind.LINKED, Step.PLAN_DUE: Kind.PLAN_DUE,
+    Step.ASK: Kind.QUESTION, Step.EXPIRE: Kind.UNANSWERED,
 }
 
 # The steps whose outcome a follower hears about.
@@ -91,15 +96,18 @@ def on_event(case: Case, event: CaseEvent) -> None:
     step = event.step
     kind = _citizen_kind(case, event)
     if kind is not None:
-        # Thanks and a reopening answer the citizen's own answer: they go out at once.
-        _tell_citizen(case, event, kind,
-                      urgent=_urgent(case) or kind in {Kind.THANKS, Kind.REOPENED})
+        # Thanks and a reopening answer the citizen's own answer, and a question waits for
+        # the citizen: they go out at once.
+        _tell_citizen(case, event, kind, urgent=_urgent(case) or kind in {
+            Kind.THANKS, Kind.REOPENED, Kind.QUESTION})
     if step in OUTCOMES:
         _tell_followers(case, event)
     if step == Step.REMIND:
         _tell_staff(case, event, Kind.REMINDER, _unit_staff(case.unit))
     elif step == Step.OVERDUE:
-        _tell_staff(case, event, Kind.OVERDUE, _managers_and_supervisors(case.unit))
+        # The unit's managers by email; the supervisors as they asked (an escalation).
+        _tell_staff(case, event, Kind.OVERDUE, _managers(case.unit))
+        _alert_supervisors(case, event, Kind.OVERDUE)
     elif step == Step.PLAN_DUE:
         _tell_staff(case, event, Kind.PLAN_DUE_UNIT, _unit_staff(case.unit))
 
@@ -135,9 +143,10 @@ def citizen_values(case: Case, event: CaseEvent | None = None) -> dict[str, Any]
         "original": (event.data.get("original", "") if event is not None else ""),
     }
     if event is not None and event.step == Step.PLAN:
-        values["reason"] = (PlanReason(case.planned_reason).label if case.planned_reason
-                            else "")
+        values["reason"] = case.plan_reason_name
         values["note"] = event.note
+    if event is not None and event.step == Step.ASK:
+        values["question"] = event.note
     return values
 
 
@@ -183,22 +192,27 @@ def _unit_staff(unit: Unit | None) -> list[Staff]:
         user__is_active=True).exclude(user__email="").select_related("user"))
 
 
-def _managers_and_supervisors(unit: Unit | None) -> list[Staff]:
-    managers = (Staff.objects.filter(unit=unit, role=Staff.Role.UNIT_MANAGER)
-                if unit is not None else Staff.objects.none())
-    supervisors = Staff.objects.filter(role=Staff.Role.SUPERVISOR)
-    return list((managers | supervisors).filter(user__is_active=True)
+def _managers(unit: Unit | None) -> list[Staff]:
+    if unit is None:
+        return []
+    return list(Staff.objects.filter(unit=unit, role=Staff.Role.UNIT_MANAGER,
+                                     user__is_active=True)
                 .exclude(user__email="").select_related("user"))
+
+
+def supervisors() -> list[Staff]:
+    """The centre's supervisors, who hear of escalations and surges."""
+    return list(Staff.objects.filter(role=Staff.Role.SUPERVISOR, user__is_active=True)
+                .select_related("user"))
 
 
 DEADLINE_NAMES = {"respond": lambda: _("the first action"), "resolve": lambda: _("the result")}
 
 
-def _tell_staff(case: Case, event: CaseEvent, kind: str, staff: list[Staff]) -> None:
-    language = settings.LANGUAGE_CODE
-    with override(language):
+def _staff_values(case: Case, event: CaseEvent) -> dict[str, Any]:
+    with override(settings.LANGUAGE_CODE):
         due = event.data.get("due")
-        values = {
+        return {
             "code": case.tracking_code, "subject": case.subject.name,
             "unit": _unit_name(case.unit),
             "deadline": DEADLINE_NAMES.get(event.data.get("deadline", ""), lambda: "")(),
@@ -206,6 +220,17 @@ def _tell_staff(case: Case, event: CaseEvent, kind: str, staff: list[Staff]) -> 
             "date": format_date(case.planned_date),
             "link": f"{settings.SITE_ROOT}/desk/requests/{case.pk}/",
         }
+
+
+def _alert_supervisors(case: Case, event: CaseEvent, kind: str) -> None:
+    outbox.alert_staff(staff=supervisors(), kind=kind, values=_staff_values(case, event),
+                       key=f"case-{case.pk}:event-{event.pk}:{kind}",
+                       language=settings.LANGUAGE_CODE, case_id=case.pk, now=_when(event))
+
+
+def _tell_staff(case: Case, event: CaseEvent, kind: str, staff: list[Staff]) -> None:
+    language = settings.LANGUAGE_CODE
+    values = _staff_values(case, event)
     for member in staff:
         outbox.enqueue_email(
             to=member.user.email, kind=kind, values=values, language=language,

@@ -1,14 +1,17 @@
 """The citizen's request (`Case`), its append-only history and its attachments."""
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from open137.cases.workflow import FINISHED, Status, Step
-from open137.directory.models import District, Kind, Subject, Unit
+from open137.cases.workflow import FINISHED, OPEN, Status, Step
+from open137.directory.models import City, District, Kind, Subject, Unit
+from open137.directory.questions import answered_questions
 
 
 class Channel(models.TextChoices):
@@ -28,9 +31,41 @@ class Priority(models.TextChoices):
 
 
 class PlanReason(models.TextChoices):
+    """The reasons a plan gives when the city pack names none (a pack may name its own)."""
+
     COUNCIL = "council_approval", _("needs the city council's approval")
     BUDGET = "budget", _("needs budget")
     COORDINATION = "coordination", _("needs coordination with another body")
+
+
+# Always offered beside the pack's reasons; the unit then says why in the note.
+OTHER_REASON = "other"
+
+
+def plan_reasons() -> list[tuple[str, str]]:
+    """(code, name) of the reasons a plan may give, in the active language: the city
+    pack's (the three of PlanReason when it names none), then "other"."""
+    city = City.objects.only("plan_reasons").first()
+    named = [(r["code"], str(r.get(get_language_code()) or r.get("fa") or r["code"]))
+             for r in (city.plan_reasons if city else []) or []
+             if isinstance(r, dict) and r.get("code")]
+    if not named:
+        named = [(code, str(label)) for code, label in PlanReason.choices]
+    return [*named, (OTHER_REASON, str(_("other (say why in the note)")))]
+
+
+def plan_reason_name(code: str) -> str:
+    """The name of a plan reason; a code no longer in the pack shows as itself."""
+    if not code:
+        return ""
+    if code == OTHER_REASON:
+        return str(_("other"))
+    return dict(plan_reasons()).get(code) or (
+        str(PlanReason(code).label) if code in PlanReason.values else code)
+
+
+def get_language_code() -> str:
+    return "en" if (get_language() or "fa").startswith("en") else "fa"
 
 
 class Case(models.Model):
@@ -69,8 +104,8 @@ class Case(models.Model):
     responded_at = models.DateTimeField(_("first action at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("result at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    planned_reason = models.CharField(_("plan reason"), max_length=20, blank=True,
-                                      choices=PlanReason.choices)
+    # A code of the pack's plan reasons (PlanReason by default), or OTHER_REASON.
+    planned_reason = models.CharField(_("plan reason"), max_length=50, blank=True)
     planned_date = models.DateField(_("expected date"), null=True, blank=True)
     result_note = models.TextField(_("result"), blank=True)
     duplicate_of = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
@@ -87,9 +122,17 @@ class Case(models.Model):
     satisfaction_at = models.DateTimeField(_("satisfaction answered at"), null=True, blank=True)
     # Facts of the history for the council's figures (workflow.FACTS), kept by `transition`.
     first_referred_at = models.DateTimeField(_("first referred at"), null=True, blank=True)
+    taken_up_at = models.DateTimeField(_("taken up at"), null=True, blank=True)
+    was_triaged = models.BooleanField(_("waited for triage"), default=False)
     reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
     was_misrouted = models.BooleanField(_("misrouted"), default=False)
     result_given = models.BooleanField(_("given a result"), default=False)
+    ask_count = models.PositiveIntegerField(_("questions to the citizen"), default=0)
+    paused_seconds = models.PositiveIntegerField(_("seconds waiting for the citizen"),
+                                                 default=0)
+    contact_count = models.PositiveIntegerField(_("repeat contacts"), default=0)
+    # When the current wait for the citizen's answer began (status awaiting_citizen).
+    paused_at = models.DateTimeField(_("waiting for the citizen since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -120,9 +163,34 @@ class Case(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        if not self.is_open or self.status in {Status.PLANNED}:
-            return False
-        return self.resolve_by is not None and self.resolve_by < timezone.now()
+        """The one meaning of "overdue" (cases.queries.overdue_q says it to the database)."""
+        return is_overdue(self.status, self.resolve_by, timezone.now())
+
+    @property
+    def extra_answers(self) -> list[tuple[str, str]]:
+        """(question, answer) for the subject's extra questions the citizen answered."""
+        if not self.attributes:
+            return []
+        return answered_questions(self.subject.attributes or [], self.attributes)
+
+    @property
+    def plan_reason_name(self) -> str:
+        return plan_reason_name(self.planned_reason)
+
+    @property
+    def paused_hours(self) -> float:
+        return self.paused_seconds / 3600
+
+
+# Statuses in which a request can be overdue: a unit (or the centre) owes it a result.
+# A plan has its own expected date, and a question waiting for the citizen stops the clock.
+OVERDUE_STATUSES = OPEN - {Status.PLANNED, Status.AWAITING_CITIZEN}
+
+
+def is_overdue(status: str, resolve_by: datetime | None, now: datetime) -> bool:
+    """Open, owed a result (not planned, not waiting for the citizen), and past the result
+    deadline. The same rule as cases.queries.overdue_q."""
+    return status in OVERDUE_STATUSES and resolve_by is not None and resolve_by < now
 
 
 class CaseEvent(models.Model):

@@ -4,6 +4,7 @@ Each step names the statuses it may start from and the status it leads to. `tran
 in actions.py is the only code that changes a status, and it asks this table first.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,7 @@ class Status(models.TextChoices):
     TRIAGE = "triage", _("awaiting triage")
     REFERRED = "referred", _("referred")
     IN_PROGRESS = "in_progress", _("in progress")
+    AWAITING_CITIZEN = "awaiting_citizen", _("waiting for the citizen's answer")
     RETURNED = "returned", _("returned to the centre")
     PLANNED = "planned", _("planned")
     RESOLVED = "resolved", _("resolved")
@@ -39,11 +41,15 @@ class Step(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     LINK_DUPLICATE = "link_duplicate"
+    ASK = "ask"
+    RESUME = "resume"
+    EXPIRE = "expire"
     # Steps that change no status (NOTE_STEPS below).
     REMIND = "remind"
     OVERDUE = "overdue"
     PLAN_DUE = "plan_due"
     ANONYMISE = "anonymise"
+    CONTACT = "contact"
 
 
 S = Status
@@ -51,12 +57,15 @@ S = Status
 WITH_UNIT = frozenset({S.REFERRED, S.IN_PROGRESS, S.PLANNED, S.REOPENED})
 # Requests waiting at the centre: it can refer them, or answer them itself.
 AT_CENTRE = frozenset({S.RECEIVED, S.TRIAGE, S.RETURNED})
-OPEN = WITH_UNIT | AT_CENTRE
+# A unit's question is waiting for the citizen: the unit's clock is paused meanwhile.
+PAUSED = frozenset({S.AWAITING_CITIZEN})
+OPEN = WITH_UNIT | AT_CENTRE | PAUSED
 
 TRANSITIONS: dict[Step, tuple[frozenset[Status], Status]] = {
     Step.TRIAGE: (frozenset({S.RECEIVED}), S.TRIAGE),
     Step.REFER: (OPEN, S.REFERRED),
-    Step.ACCEPT: (frozenset({S.REFERRED, S.REOPENED, S.PLANNED}), S.IN_PROGRESS),
+    # A plan is already the unit's answer: it goes on to a result, not to "accept".
+    Step.ACCEPT: (frozenset({S.REFERRED, S.REOPENED}), S.IN_PROGRESS),
     Step.RETURN: (WITH_UNIT, S.RETURNED),
     Step.PLAN: (WITH_UNIT, S.PLANNED),
     Step.REJECT: (WITH_UNIT | {S.TRIAGE, S.RETURNED}, S.REJECTED),
@@ -64,6 +73,11 @@ TRANSITIONS: dict[Step, tuple[frozenset[Status], Status]] = {
     Step.CLOSE: (frozenset({S.RESOLVED, S.REJECTED}), S.CLOSED),
     Step.REOPEN: (frozenset({S.RESOLVED, S.REJECTED}), S.REOPENED),
     Step.LINK_DUPLICATE: (OPEN, S.CLOSED),
+    # The unit asks the citizen a question; the answer (or the end of the wait, when the
+    # pack says so) resumes the work, or the wait ends it without a result.
+    Step.ASK: (frozenset({S.REFERRED, S.IN_PROGRESS, S.REOPENED}), S.AWAITING_CITIZEN),
+    Step.RESUME: (PAUSED, S.IN_PROGRESS),
+    Step.EXPIRE: (PAUSED, S.CLOSED),
 }
 
 FINISHED = frozenset({S.RESOLVED, S.REJECTED, S.CLOSED})
@@ -73,7 +87,10 @@ FINISHED = frozenset({S.RESOLVED, S.REJECTED, S.CLOSED})
 # written by `record_step` in actions.py, never by `transition`, and are not in TRANSITIONS,
 # so no status change can hide behind them. Anonymising strips the citizen's contact details
 # from a request closed long ago.
-NOTE_STEPS = frozenset({Step.REMIND, Step.OVERDUE, Step.PLAN_DUE, Step.ANONYMISE})
+# A repeat contact (the citizen called or wrote again about the same request) is recorded
+# on it instead of as a new request.
+NOTE_STEPS = frozenset({Step.REMIND, Step.OVERDUE, Step.PLAN_DUE, Step.ANONYMISE,
+                        Step.CONTACT})
 
 STEP_NAMES = {
     Step.RECEIVE: _("receive"),
@@ -87,10 +104,14 @@ STEP_NAMES = {
     Step.CLOSE: _("close"),
     Step.REOPEN: _("reopen"),
     Step.LINK_DUPLICATE: _("link as a duplicate"),
+    Step.ASK: _("ask the citizen"),
+    Step.RESUME: _("resume after the citizen's answer"),
+    Step.EXPIRE: _("close: the citizen did not answer"),
     Step.REMIND: _("remind of the deadline"),
     Step.OVERDUE: _("mark overdue"),
     Step.PLAN_DUE: _("expected date passed"),
     Step.ANONYMISE: _("remove contact details"),
+    Step.CONTACT: _("record a repeat contact"),
 }
 
 
@@ -111,25 +132,55 @@ def reachable() -> set[Status]:
 
 
 # What oversight counts about a request's history, kept on the request itself so that the
-# council's figures read one table (oversight/queries.py): the first referral, the number
-# of reopenings, whether a unit returned it or it was referred again from a unit, and
-# whether it was ever given a result. The events remain the record; these follow them.
-FACTS = ("first_referred_at", "reopen_count", "was_misrouted", "result_given")
+# council's figures read one table (oversight/queries.py). The events remain the record;
+# these follow them (every step, imports, and a migration for older history):
+# - first_referred_at: the first referral to a unit;
+# - taken_up_at: when the unit that finally acts took it up (its first step after the
+#   latest referral: accept, ask, plan, resolve or reject; the centre's own answer too);
+# - was_triaged: it waited in the centre's triage queue after receipt;
+# - reopen_count, was_misrouted (a unit returned it, or it was referred again from a unit),
+#   result_given (resolved or rejected at least once);
+# - ask_count and paused_seconds: questions to the citizen and the time spent waiting for
+#   the answers (the unit's clock stood still); contact_count: repeat contacts.
+FACTS = ("first_referred_at", "taken_up_at", "was_triaged", "reopen_count", "was_misrouted",
+         "result_given", "ask_count", "paused_seconds", "contact_count")
+# Steps by which the unit holding a request (or the centre) takes it up.
+TAKE_UP = frozenset({Step.ACCEPT, Step.ASK, Step.PLAN, Step.RESOLVE, Step.REJECT})
 
 
-def facts_after(step: str, from_status: str, at: datetime, *,
-                first_referred_at: datetime | None, reopen_count: int) -> dict[str, Any]:
-    """The facts that change when `step` is taken from `from_status` at `at` (pure)."""
+def facts_after(step: str, from_status: str, at: datetime,
+                current: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts that change when `step` is taken from `from_status` at `at` (pure).
+
+    `current` holds the request's facts before the step, and `paused_at` (when its
+    current wait for the citizen began).
+    """
     changes: dict[str, Any] = {}
     if step == Step.REFER:
-        if first_referred_at is None or at < first_referred_at:
+        first = current.get("first_referred_at")
+        if first is None or at < first:
             changes["first_referred_at"] = at
         if from_status not in (S.RECEIVED, S.TRIAGE):
             changes["was_misrouted"] = True
+        changes["taken_up_at"] = None
+    elif step == Step.TRIAGE:
+        changes["was_triaged"] = True
     elif step == Step.RETURN:
         changes["was_misrouted"] = True
+        changes["taken_up_at"] = None
     elif step == Step.REOPEN:
-        changes["reopen_count"] = reopen_count + 1
-    elif step in (Step.RESOLVE, Step.REJECT):
+        changes["reopen_count"] = (current.get("reopen_count") or 0) + 1
+    elif step == Step.CONTACT:
+        changes["contact_count"] = (current.get("contact_count") or 0) + 1
+    if from_status in PAUSED:  # the wait ends, however (an answer, the timeout, the centre)
+        paused_at = current.get("paused_at")
+        if paused_at is not None and at > paused_at:
+            changes["paused_seconds"] = (current.get("paused_seconds") or 0) + int(
+                (at - paused_at).total_seconds())
+    if step in TAKE_UP and current.get("taken_up_at") is None:
+        changes["taken_up_at"] = at
+    if step == Step.ASK:
+        changes["ask_count"] = (current.get("ask_count") or 0) + 1
+    if step in (Step.RESOLVE, Step.REJECT):
         changes["result_given"] = True
     return changes

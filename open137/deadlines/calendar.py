@@ -118,6 +118,44 @@ class WorkingCalendar:
             remaining -= available
         raise AssertionError("unreachable: _working_days_from never ends")  # pragma: no cover
 
+    def add_hours_on_working_days(self, start: datetime, hours: float) -> datetime:
+        """Return the UTC moment `hours` clock hours after `start`, as a person reads it.
+
+        Hours pass round the clock on working days and not at all on days off, so "48
+        hours" from Saturday 09:00 is Monday 09:00 (and from Wednesday, Saturday). An end
+        outside office hours moves to the next opening: nobody is there to act before it.
+        """
+        _require_aware(start, "start")
+        if hours < 0:
+            raise ValueError(f"hours must not be negative, got {hours}")
+        remaining = timedelta(hours=hours)
+        cursor = start.astimezone(UTC)
+        end: datetime | None = None
+        for day, _opening, _closing in self._working_days_from(self._local_date(start)):
+            day_start = datetime.combine(day, time(0), tzinfo=self.tz).astimezone(UTC)
+            day_end = datetime.combine(day + timedelta(days=1), time(0),
+                                       tzinfo=self.tz).astimezone(UTC)
+            cursor = max(cursor, day_start)
+            if cursor >= day_end:
+                continue
+            if remaining <= day_end - cursor:
+                end = cursor + remaining
+                break
+            remaining -= day_end - cursor
+        assert end is not None
+        return self.next_open(end)
+
+    def next_open(self, moment: datetime) -> datetime:
+        """Return `moment` if the office is open then, else the next opening (UTC)."""
+        _require_aware(moment, "moment")
+        moment = moment.astimezone(UTC)
+        for _, opening, closing in self._working_days_from(self._local_date(moment)):
+            if moment < opening:
+                return opening
+            if moment < closing:
+                return moment
+        raise AssertionError("unreachable: _working_days_from never ends")  # pragma: no cover
+
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """Return the UTC close of business of the `days`-th working day after `start`'s day."""
         _require_aware(start, "start")
@@ -172,13 +210,18 @@ def deadlines(
     urgent: bool,
     calendar: WorkingCalendar,
 ) -> tuple[datetime, datetime]:
-    """Return (respond_by, resolve_by) in UTC: elapsed time if urgent, else working time."""
+    """Return (respond_by, resolve_by) in UTC.
+
+    Urgent subjects count elapsed hours round the clock for both. The others count the
+    first action in clock hours on working days (`add_hours_on_working_days`) and the
+    result in working days. The first action is never due after the result: when the
+    two targets cross (a long first-action target, a start late in the day), the
+    first-action deadline is capped at the result deadline.
+    """
     if urgent:
-        return (
-            calendar_deadline(start, respond_hours),
-            calendar_deadline(start, resolve_days * 24),
-        )
-    return (
-        calendar.add_working_hours(start, respond_hours),
-        calendar.add_working_days(start, resolve_days),
-    )
+        respond_by = calendar_deadline(start, respond_hours)
+        resolve_by = calendar_deadline(start, resolve_days * 24)
+    else:
+        respond_by = calendar.add_hours_on_working_days(start, respond_hours)
+        resolve_by = calendar.add_working_days(start, resolve_days)
+    return min(respond_by, resolve_by), resolve_by

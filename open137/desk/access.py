@@ -16,7 +16,8 @@ CENTRE = frozenset({R.OPERATOR, R.SUPERVISOR, R.ADMIN})
 SUPERVISORS = frozenset({R.SUPERVISOR, R.ADMIN})
 UNIT_ROLES = frozenset({R.UNIT_STAFF, R.UNIT_MANAGER})
 # The steps the request page offers, in the order a unit meets them.
-PAGE_STEPS = (Step.ACCEPT, Step.RESOLVE, Step.PLAN, Step.RETURN, Step.REJECT, Step.REFER)
+PAGE_STEPS = (Step.ACCEPT, Step.RESOLVE, Step.ASK, Step.PLAN, Step.RETURN, Step.REJECT,
+              Step.REFER)
 
 
 def require_staff(request: HttpRequest, roles: frozenset[str] | None = None) -> Staff:

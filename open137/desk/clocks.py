@@ -40,9 +40,14 @@ def remaining(due: datetime, now: datetime) -> tuple[str, bool]:
 
 
 def clocks_for(case: Case, now: datetime) -> list[Clock]:
-    """The clocks still running: first action until the unit acts, result while open."""
+    """The clocks still running: first action until the unit acts, result while open.
+
+    None while the request waits for the citizen's answer: the unit's clock stands still
+    (the deadlines move later by the wait when the answer comes).
+    """
     clocks: list[Clock] = []
-    if not case.is_open or case.status in {Status.TRIAGE, Status.RETURNED, Status.RECEIVED}:
+    if not case.is_open or case.status in {Status.TRIAGE, Status.RETURNED, Status.RECEIVED,
+                                           Status.AWAITING_CITIZEN}:
         return clocks
     if case.respond_by and case.responded_at is None:
         text, late = remaining(case.respond_by, now)

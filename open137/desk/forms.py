@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from open137.cases import actions
-from open137.cases.models import Case, CaseEvent, PlanReason
-from open137.cases.workflow import OPEN, Status, Step
+from open137.cases.models import OTHER_REASON, Case, CaseEvent, plan_reasons
+from open137.cases.queries import suggested_unit
+from open137.cases.workflow import AT_CENTRE, OPEN, Status, Step
 from open137.core.errors import DomainError, InvalidInput
 from open137.core.phones import normalize_phone
 from open137.core.text import latin_digits, normalize_text
@@ -27,6 +28,7 @@ from open137.desk import hints
 from open137.desk.subjects import search_subjects
 from open137.desk.uploads import sniff
 from open137.directory.models import District, Kind, Subject, Unit
+from open137.directory.questions import check_answers, typed_answers
 
 User = AbstractBaseUser | AnonymousUser
 MAX_PHOTOS = 6
@@ -145,7 +147,15 @@ class IntakeForm(DeskForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["subject_obj"] = self._subject(data)
+        data["subject_obj"] = subject = self._subject(data)
+        # The subject's extra questions, checked as the portal and Open311 check them.
+        self.question_errors: dict[str, str] = {}
+        data["attributes"] = {}
+        if subject is not None:
+            data["attributes"], self.question_errors = check_answers(
+                subject.attributes, typed_answers(subject.attributes, self.data))
+            for error in self.question_errors.values():
+                self.add_error(None, error)
         message = _("The point on the map is not valid: click the map again.")
         try:
             lat, lon = _number(data.get("lat", ""), message), _number(data.get("lon", ""), message)
@@ -185,6 +195,7 @@ class IntakeForm(DeskForm):
             description=data["description"], lat=data["lat_value"], lon=data["lon_value"],
             address=data["address"], district=data["district"],
             contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+            attributes=data["attributes"],
         )
         if data.get("duplicate_of") is not None:
             actions.link_duplicate(case, original=data["duplicate_of"], by=by)
@@ -345,14 +356,27 @@ def parse_any_date(text: str) -> date:
 class PlanForm(StepForm):
     step = Step.PLAN
     reason = forms.ChoiceField(
-        label=_("Why it must wait"), choices=PlanReason.choices,
+        label=_("Why it must wait"), choices=[],
         error_messages={"required": _("Choose why the work must wait."),
                         "invalid_choice": _("Choose why the work must wait from the list.")})
     expected_date = forms.CharField(
         label=_("Expected date"), max_length=20,
         error_messages={"required": _("Give the date by which the work is expected.")})
-    note = forms.CharField(label=_("Note for the citizen"), required=False, max_length=2000,
+    note = forms.CharField(label=_("Note for the citizen (needed for “other”)"),
+                           required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = plan_reasons()  # the city pack's, then "other"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == OTHER_REASON and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say in the note why the work must wait."))
+        return data
 
     def clean_expected_date(self) -> date:
         return parse_any_date(self.cleaned_data["expected_date"])
@@ -374,12 +398,41 @@ class ReferForm(StepForm):
                            widget=forms.Textarea(attrs={"rows": 2}))
     error_fields = {"unit_code": "unit"}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # At the centre, the unit the subject's handler names is offered first.
+        if self.case.status in AT_CENTRE and not self.is_bound:
+            self.suggested = suggested_unit(self.case)
+            if self.suggested is not None:
+                self.initial["unit"] = self.suggested.pk
+        else:
+            self.suggested = None
+
     def take(self, *, by: User) -> CaseEvent:
         return actions.refer_case(self.case, unit=self.cleaned_data["unit"],
                                   note=self.cleaned_data["note"], by=by)
 
 
+class ContactForm(DeskForm):
+    """The citizen called or wrote again about an open request."""
+
+    note = forms.CharField(label=_("What the citizen said"), required=False, max_length=2000,
+                           widget=forms.TextInput(attrs={"placeholder": _("called again")}))
+
+
+class AskForm(StepForm):
+    step = Step.ASK
+    question = forms.CharField(
+        label=_("Question for the citizen"), widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500, help_text=_("Sent by SMS (and email); the deadlines stop until the "
+                                    "citizen answers."),
+        error_messages={"required": _("Write the question for the citizen.")})
+
+    def take(self, *, by: User) -> CaseEvent:
+        return actions.ask_citizen(self.case, question=self.cleaned_data["question"], by=by)
+
+
 STEP_FORMS: dict[Step, type[StepForm]] = {
     form.step: form for form in (AcceptForm, ResolveForm, ReturnForm, RejectForm, PlanForm,
-                                 ReferForm)
+                                 ReferForm, AskForm)
 }

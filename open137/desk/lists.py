@@ -4,11 +4,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from open137.cases.models import Case, CaseEvent
-from open137.cases.queries import visible_cases
-from open137.cases.workflow import OPEN, WITH_UNIT, Status, Step
+from open137.cases.models import Case, CaseEvent, Priority
+from open137.cases.queries import overdue_q, unit_scope, visible_cases
+from open137.cases.workflow import PAUSED, WITH_UNIT, Status, Step
 from open137.core.text import latin_digits, normalize_text
 from open137.directory.models import Staff
 
@@ -16,13 +17,6 @@ User = AbstractBaseUser | AnonymousUser
 BY_DEADLINE = (F("resolve_by").asc(nulls_last=True), "created_at", "pk")
 
 
-def overdue_q(now: datetime) -> Q:
-    """Open requests marked overdue by the watcher, or whose result deadline has passed.
-
-    A planned request waits for its own expected date, so its old deadline does not count.
-    """
-    late = Q(overdue=True) | (Q(resolve_by__lt=now) & ~Q(status=Status.PLANNED))
-    return Q(status__in=OPEN) & late
 
 
 def caller_history(user: User, phone: str) -> QuerySet[Case]:
@@ -44,11 +38,12 @@ def text_q(text: str) -> Q:
 
 
 def inbox(user: User, staff: Staff, filters: dict[str, Any], now: datetime) -> QuerySet[Case]:
-    """The unit's requests, nearest deadline first."""
-    cases = visible_cases(user).filter(unit=staff.unit)
+    """The unit's requests (a district manager's: its departments' too), nearest deadline
+    first."""
+    cases = visible_cases(user).filter(unit_id__in=unit_scope(staff))
     status = filters.get("status") or ""
     if status == "":
-        cases = cases.filter(status__in=WITH_UNIT)
+        cases = cases.filter(status__in=WITH_UNIT | PAUSED)
     elif status != "all":
         cases = cases.filter(status=status)
     if filters.get("subject"):
@@ -63,8 +58,11 @@ def inbox(user: User, staff: Staff, filters: dict[str, Any], now: datetime) -> Q
 
 
 def triage_queue(user: User) -> QuerySet[Case]:
-    """What routing could not place, oldest first."""
-    return visible_cases(user).filter(status=Status.TRIAGE).order_by("created_at", "pk")
+    """What routing could not place: urgent requests first, then the oldest."""
+    urgent_first = models.Case(When(priority=Priority.URGENT, then=Value(0)), default=Value(1),
+                               output_field=IntegerField())
+    return (visible_cases(user).filter(status=Status.TRIAGE)
+            .order_by(urgent_first, "created_at", "pk"))
 
 
 def returned(user: User) -> QuerySet[Case]:

@@ -22,6 +22,9 @@ class LoadReport:
 
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    # Subjects whose first-action target is longer than their result target: their
+    # first-action deadline is capped at the result deadline (deadlines.calendar).
+    capped: list[str] = field(default_factory=list)
 
     def add(self, model: type[models.Model], outcome: str) -> None:
         name = model._meta.model_name or model.__name__
@@ -102,6 +105,8 @@ def _apply(pack: CityPack, trail: Trail) -> LoadReport:
         "timezone": str(c.get("timezone") or settings.TIME_ZONE),
         "phone_area_code": str(c.get("phone_area_code") or ""),
         "map_center": [float(v) for v in center], "map_zoom": int(c.get("map_zoom") or 12),
+        "plan_reasons": [{"code": e.code, "fa": e.fa, "en": e.en} for e in pack.plan_reasons],
+        "answer_wait_days": pack.answer_wait_days, "on_no_answer": pack.on_no_answer,
     })
     for e in pack.kinds:
         _upsert(report, trail, Kind, {"code": e.code},
@@ -121,6 +126,8 @@ def _apply(pack: CityPack, trail: Trail) -> LoadReport:
             "position": s.position, "active": True,
         })
     _deactivate(report, trail, Subject, {"code__in": [s.code for s in pack.subjects]})
+    report.capped = [s.code for s in pack.subjects
+                     if s.respond_hours > max(s.resolve_days, 1) * 24]
     unit_codes = []
     for e in pack.organisations:
         unit_codes.append(e.code)

@@ -81,6 +81,9 @@ class CityPack:
     subjects: list[SubjectSpec] = field(default_factory=list)
     districts: list[DistrictSpec] = field(default_factory=list)
     triage_unit: str = ""
+    plan_reasons: list[Entry] = field(default_factory=list)
+    answer_wait_days: int = 7
+    on_no_answer: str = "resume"
 
 
 def find_files(folder: Path) -> tuple[Path, Path, Path | None]:
@@ -128,6 +131,20 @@ def read_pack(folder: Path) -> CityPack:
     if pack.triage_unit not in {o.code for o in pack.organisations}:
         raise PackError(city_path.name if city_path else sf, "triage_unit", "triage_unit",
                         _("The triage centre must be one of the organisations."))
+    cf = city_path.name if city_path else "city.yaml"
+    pack.plan_reasons = _entries(city, "plan_reasons", cf, required=False)
+    if any(e.code == "other" for e in pack.plan_reasons):
+        raise PackError(cf, "plan_reasons", "code", _(
+            "“other” is always offered (with a note); do not list it."))
+    questions = city.get("citizen_questions") or {}
+    if not isinstance(questions, dict):
+        raise PackError(cf, "citizen_questions", "", _("This must be a mapping."))
+    pack.answer_wait_days = _whole({"wait_days": questions.get("wait_days", 7)}, "wait_days",
+                                   cf, "citizen_questions")
+    pack.on_no_answer = str(questions.get("when_unanswered", "resume"))
+    if pack.on_no_answer not in {"resume", "close"}:
+        raise PackError(cf, "citizen_questions", "when_unanswered", _(
+            "Write resume (the unit goes on) or close (the request is closed)."))
     return pack
 
 

@@ -25,6 +25,18 @@ class City(Named):
     # process rebuilds its cached routing index on its next request (random rather than a
     # counter: a rolled-back change must never be mistaken for a later one).
     config_version = models.CharField(max_length=32, blank=True, editable=False)
+    # Why a unit's answer may be a plan: [{"code", "fa", "en"}]; empty: the usual three.
+    plan_reasons = models.JSONField(_("plan reasons"), default=list, blank=True)
+    # How long a unit's question waits for the citizen, and what happens then.
+    answer_wait_days = models.PositiveSmallIntegerField(
+        _("days to wait for the citizen's answer"), default=7)
+
+    class NoAnswer(models.TextChoices):
+        RESUME = "resume", _("the unit goes on without the answer")
+        CLOSE = "close", _("the request is closed")
+
+    on_no_answer = models.CharField(_("when the citizen does not answer"), max_length=10,
+                                    choices=NoAnswer.choices, default=NoAnswer.RESUME)
 
     class Meta:
         verbose_name = _("city")
@@ -177,6 +189,18 @@ class Staff(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="staff",
                              verbose_name=_("unit"))
+
+    class Alerts(models.TextChoices):
+        EMAIL = "email", _("by email")
+        SMS = "sms", _("by SMS")
+        BOTH = "both", _("by email and SMS")
+        NONE = "none", _("only in the desk")
+
+    # Surge warnings and overdue requests always reach a supervisor's list in the desk;
+    # these say how else.
+    alerts = models.CharField(_("alerts"), max_length=10, choices=Alerts.choices,
+                              default=Alerts.EMAIL)
+    alert_phone = models.CharField(_("mobile for alerts"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("staff member")

@@ -12,15 +12,18 @@ offered here too, where the interfaces look for the incident functions.
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from open137.audit.actions import record_changed, record_created
 from open137.audit.values import snapshot
 from open137.cases import actions as cases
+from open137.cases.messages import supervisors
 from open137.cases.models import Case, CaseEvent
 from open137.cases.workflow import Status
 from open137.core.errors import InvalidInput
@@ -28,6 +31,9 @@ from open137.core.text import normalize_text
 from open137.directory.models import District, Subject
 from open137.intelligence.models import Incident, IncidentCase
 from open137.intelligence.queries import incident_for_case, match_incident
+from open137.intelligence.surges import current_surges
+from open137.notifications import actions as outbox
+from open137.notifications.texts import Kind
 
 __all__ = ["attach_case_to_incident", "attach_to_matching_incident", "declare_incident",
            "incident_for_case", "match_incident", "resolve_incident", "update_incident"]
@@ -168,3 +174,30 @@ def resolve_incident(incident: Incident, *, note: str, by: User,
     incident.save(update_fields=fields)
     record_changed(incident, by=by, before=before)
     return events
+
+
+@transaction.atomic
+def alert_surges(*, now: datetime | None = None) -> int:
+    """Tell the supervisors of every surge of the moment, once a day per subject and
+    district (through the outbox: their desk list, and email or SMS as they asked)."""
+    now = now or timezone.now()
+    found = current_surges(now)
+    if not found:
+        return 0
+    names = dict(Subject.objects.values_list("code", "name_fa"))
+    places = dict(District.objects.values_list("code", "name_fa"))
+    staff = supervisors()
+    day = timezone.localdate(now).isoformat()
+    hours = min(max(settings.SURGE_WINDOW_HOURS, 1), 24)
+    with override(settings.LANGUAGE_CODE):
+        for surge in found:
+            values = {
+                "count": surge.count, "subject": names.get(surge.subject_code, surge.subject_code),
+                "district": places.get(surge.district_code or "", _("no district")),
+                "hours": hours, "usual": f"{surge.baseline:.1f}",
+                "link": f"{settings.SITE_ROOT}/oversight/",
+            }
+            outbox.alert_staff(staff=staff, kind=Kind.SURGE, values=values,
+                               key=f"surge:{surge.subject_code}:{surge.district_code}:{day}",
+                               language=settings.LANGUAGE_CODE, now=now)
+    return len(found)

@@ -18,3 +18,11 @@ def retrain_classifier(now: datetime) -> str:
     from open137.intelligence.training import retrain_if_needed
 
     return retrain_if_needed(now=now)
+
+
+@periodic("intelligence.surge_alerts", every=timedelta(minutes=15))
+def surge_alerts(now: datetime) -> str:
+    """Tell the supervisors of each surge, once a day per subject and district."""
+    from open137.intelligence.actions import alert_surges
+
+    return f"alerted {alert_surges(now=now)}"

@@ -109,6 +109,39 @@ def record_sent_sms(*, to: str, kind: str, values: Mapping[str, object], key: st
 
 
 @transaction.atomic(savepoint=False)
+def record_alert(*, user_id: int, kind: str, values: Mapping[str, object], key: str,
+                 language: str = "fa", case_id: int | None = None,
+                 now: datetime | None = None) -> Message | None:
+    """Put an alert in a staff member's list in the desk (nothing to deliver); None for a
+    repeat of the same key."""
+    now = now or timezone.now()
+    return _create(Message(
+        channel=Channel.INAPP, kind=kind, recipient=f"user:{user_id}",
+        text=render_sms(kind, language, values), case_id=case_id, language=language,
+        idempotency_key=key, created_at=now, next_attempt_at=now, expires_at=now,
+        status=State.SENT, sent_at=now,
+    ))
+
+
+@transaction.atomic(savepoint=False)
+def alert_staff(*, staff: Iterable[Any], kind: str, values: Mapping[str, object], key: str,
+                language: str = "fa", case_id: int | None = None, link: str = "",
+                now: datetime | None = None) -> None:
+    """An alert to each staff member, once per key: in their desk list always, and by
+    email and SMS as their settings say (Staff.alerts, Staff.alert_phone)."""
+    for member in staff:
+        mine = f"{key}:user-{member.user_id}"
+        record_alert(user_id=member.user_id, kind=kind, values=values, key=f"{mine}:inapp",
+                     language=language, case_id=case_id, now=now)
+        if member.alerts in {"email", "both"} and member.user.email:
+            enqueue_email(to=member.user.email, kind=kind, values=values, key=f"{mine}:email",
+                          language=language, case_id=case_id, link=link, now=now)
+        if member.alerts in {"sms", "both"} and member.alert_phone:
+            enqueue_sms(to=member.alert_phone, kind=kind, values=values, key=f"{mine}:sms",
+                        language=language, case_id=case_id, urgent=True, now=now)
+
+
+@transaction.atomic(savepoint=False)
 def enqueue_email(*, to: str, kind: str, values: Mapping[str, object], key: str,
                   language: str = "fa", case_id: int | None = None, link: str = "",
                   now: datetime | None = None) -> Message | None:

@@ -21,6 +21,8 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("email")
     WEBHOOK = "webhook", _("webhook")
+    # Shown in the desk's list of alerts; nothing to deliver (recorded as sent).
+    INAPP = "inapp", _("in the desk")
 
 
 class State(models.TextChoices):

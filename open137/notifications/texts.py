@@ -22,12 +22,14 @@ class Kind(models.TextChoices):
     REFERRAL = "referral", gettext_lazy("referral")
     PLANNED = "planned", gettext_lazy("planned")
     RESOLVED = "resolved", gettext_lazy("resolved, with the satisfaction question")
-    REJECTED = "rejected", gettext_lazy("rejected")
+    REJECTED = "rejected", gettext_lazy("rejected, with the satisfaction question")
     REOPENED = "reopened", gettext_lazy("reopened")
     THANKS = "thanks", gettext_lazy("thanks for a satisfied answer")
     LINKED = "linked", gettext_lazy("joined to another request")
     FOLLOWED = "followed", gettext_lazy("outcome for a follower")
     PLAN_DUE = "plan_due", gettext_lazy("expected date passed (citizen)")
+    QUESTION = "question", gettext_lazy("a unit's question to the citizen")
+    UNANSWERED = "unanswered", gettext_lazy("closed: the question was not answered")
     STATUS_REPLY = "status_reply", gettext_lazy("answer to a tracking code by SMS")
     UNKNOWN_CODE = "unknown_code", gettext_lazy("answer to an unknown tracking code")
     NOTHING_TO_ANSWER = "nothing_to_answer", gettext_lazy("answer to 1 or 2 with nothing to answer")
@@ -35,6 +37,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", gettext_lazy("deadline reminder (unit)")
     OVERDUE = "overdue", gettext_lazy("deadline passed (unit manager and supervisors)")
     PLAN_DUE_UNIT = "plan_due_unit", gettext_lazy("expected date passed (unit)")
+    SURGE = "surge", gettext_lazy("surge warning (supervisors)")
     WEBHOOK = "webhook", gettext_lazy("webhook event")
 
 
@@ -72,7 +75,8 @@ TEXTS: dict[str, Text] = {
                      "Satisfied? Reply 1. Not satisfied? Reply 2."),
         ("code", "note", "unit"), shrink=("note",)),
     Kind.REJECTED: Text(
-        gettext_lazy("137: request %(code)s cannot be done: %(reason)s"),
+        gettext_lazy("137: request %(code)s cannot be done: %(reason)s\n"
+                     "Satisfied with this answer? Reply 1. Not satisfied? Reply 2."),
         ("code", "reason", "unit"), shrink=("reason",)),
     Kind.REOPENED: Text(
         gettext_lazy("137: your objection was recorded; request %(code)s went back to "
@@ -92,6 +96,14 @@ TEXTS: dict[str, Text] = {
         gettext_lazy("137: the expected date of request %(code)s has passed; we have asked "
                      "%(unit)s for news."),
         ("code", "unit", "date")),
+    Kind.QUESTION: Text(
+        gettext_lazy("137: about request %(code)s, %(unit)s asks: %(question)s\n"
+                     "Reply to this message with your answer."),
+        ("code", "unit", "question"), shrink=("question",)),
+    Kind.UNANSWERED: Text(
+        gettext_lazy("137: request %(code)s was closed because the question about it was "
+                     "not answered. You can report it again at any time."),
+        ("code", "unit")),
     Kind.STATUS_REPLY: Text(
         gettext_lazy("137: request %(code)s: %(status)s."),
         ("code", "status", "unit")),
@@ -113,6 +125,11 @@ TEXTS: dict[str, Text] = {
                      "for %(deadline)s (%(due)s).\n%(link)s"),
         ("code", "subject", "unit", "deadline", "due", "link"),
         subject=gettext_lazy("Request %(code)s is overdue")),
+    Kind.SURGE: Text(
+        gettext_lazy("Surge: %(count)s requests about %(subject)s in %(district)s in the last "
+                     "%(hours)s hours; usually about %(usual)s.\n%(link)s"),
+        ("count", "subject", "district", "hours", "usual", "link"),
+        subject=gettext_lazy("Surge: %(subject)s in %(district)s")),
     Kind.PLAN_DUE_UNIT: Text(
         gettext_lazy("The expected date (%(date)s) of request %(code)s (%(subject)s) at "
                      "%(unit)s has passed. Tell the citizen what happens next.\n%(link)s"),

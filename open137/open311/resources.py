@@ -62,8 +62,8 @@ def expectation(subject: Subject) -> str:
         text = _("Urgent: the first action comes within %(hours)s hours and a result within "
                  "%(days)s days, counted around the clock.") % {"hours": hours, "days": days}
     else:
-        text = _("The first action comes within %(hours)s working hours and a result within "
-                 "%(days)s working days.") % {"hours": hours, "days": days}
+        text = _("The first action comes within %(hours)s hours (days off not counted) and a "
+                 "result within %(days)s working days.") % {"hours": hours, "days": days}
     if subject.long_term:
         text += " " + _("This work often needs the council's approval, a budget or another "
                         "body; the unit then answers with a plan and an expected date.")

@@ -19,10 +19,10 @@ from open137.core.errors import DomainError, InvalidInput
 from open137.core.text import normalize_text
 from open137.directory.models import Unit
 from open137.oversight import rollups
+from open137.oversight.facts import city_tz
 from open137.oversight.models import AuditItem, AuditSample, MonthlyCounts, RollupMonth
 from open137.oversight.periods import Month
 from open137.oversight.permissions import can_draw, can_grade
-from open137.oversight.queries import city_tz
 
 User = AbstractBaseUser | AnonymousUser | None
 MAX_COMMENT = 2000

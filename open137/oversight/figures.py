@@ -30,62 +30,77 @@ class Definition:
     text: Promise
 
 
-# Every figure on the dashboard, the public page and the report, in the order shown.
+# Every figure on the dashboard, the public page and the report, in the order shown: one
+# sentence each that a council member reads without a glossary (docs/oversight.md says
+# the same). facts.py holds the matching conditions, in the database's terms.
 DEFINITIONS: tuple[Definition, ...] = (
     Definition("volume", _("Requests"), _(
-        "Requests registered in the period (by the time they were received), whatever their "
-        "status now.")),
-    Definition("referral_hours", _("Time to referral"), _(
-        "Hours from registration to the first referral to a unit (the first “refer” event "
-        "after receipt), median and mean, over the requests that have been referred. A "
-        "request that routing referred at once counts as zero hours.")),
+        "The number of requests registered in the chosen months, whatever has happened to "
+        "them since.")),
+    Definition("referral_hours", _("Time until the right unit took it up"), _(
+        "How many hours passed from the moment a request was registered until the unit "
+        "that finally dealt with it took it up (accepted it, asked the citizen a question, "
+        "gave a plan or an answer): the middle value, which half of the requests beat, and "
+        "the average.")),
+    Definition("triage_hours", _("Time waiting at the 137 centre"), _(
+        "For requests the system could not send to a unit by itself, the average hours they "
+        "waited at the 137 centre until a supervisor sent them to a unit.")),
+    Definition("misroute_hours", _("Time lost in wrong units"), _(
+        "For requests first sent to a unit that was not the right one, the average hours "
+        "from that first referral until they reached the unit that kept them.")),
     Definition("first_on_time", _("First actions on time"), _(
-        "Share of first actions taken by the first-action deadline (first action at or "
-        "before “first action due”), among requests whose first action has been taken or "
-        "is overdue. Deadlines are those of the latest referral or reopening.")),
+        "Of the requests whose first-action deadline has come, the share whose unit took a "
+        "first step (accepted it, asked the citizen, gave a plan or an answer) by that "
+        "deadline.")),
     Definition("result_on_time", _("Results on time"), _(
-        "Share of results given by the result deadline (result at or before “result due”), "
-        "among requests that have a result or whose result is overdue. Planned (long-term) "
-        "requests without a result are left out: they are counted as commitments.")),
+        "Of the requests whose result deadline has come, the share that got their result "
+        "(the work done, or a refusal with its reason) by that deadline; requests waiting "
+        "for a plan's date or for the citizen's answer are counted once they get a "
+        "result.")),
     Definition("backlog", _("Backlog by age"), _(
-        "Requests open now (not resolved, rejected or closed), by the time since "
-        "registration: under a day, 1-3 days, 3-7 days, 7-30 days, over 30 days. A "
-        "snapshot: the period does not apply.")),
+        "The requests still open now, grouped by how long ago they were registered, "
+        "whichever months are chosen.")),
     Definition("overdue", _("Overdue"), _(
-        "Requests open now, not planned, whose result deadline has passed, by the unit that "
-        "holds them. A snapshot: the period does not apply.")),
+        "The requests open now whose result deadline has passed, leaving out those waiting "
+        "for a plan's date or for the citizen's answer; the same count on every page, the "
+        "desk and the API.")),
     Definition("reopen_rate", _("Reopen rate"), _(
-        "Reopenings (the citizen objected to the result) divided by the finished requests "
-        "(resolved, rejected or closed, duplicates left out).")),
+        "How often a citizen said the work was not done and the request went back to the "
+        "unit, for every finished request (as a percentage).")),
     Definition("misroute_rate", _("Misroute rate"), _(
-        "Share of referred requests that were misrouted: returned by a unit, or referred "
-        "again from a unit (a referral from any status other than received or awaiting "
-        "triage).")),
+        "The share of requests sent to a unit that turned out not to be the right one (the "
+        "unit sent it back, or it was sent on to another unit).")),
     Definition("planned", _("Planned commitments"), _(
-        "Requests answered with a plan (needs council approval, budget or coordination) "
-        "that are still planned now; overdue ones are those whose expected date has "
-        "passed. A snapshot: the period does not apply.")),
-    Definition("closure_loop", _("Closure loop"), _(
-        "Share of finished requests (resolved, rejected or closed, duplicates left out) "
-        "whose citizen was actually sent the result: a result message (resolved or "
-        "rejected) recorded as sent by the delivery records. Requests without contact "
-        "details count as not informed.")),
+        "The requests a unit answered with a plan and an expected date (they need the "
+        "council's approval, a budget or another body) that are still waiting now; "
+        "“date passed” counts those whose expected date has gone by.")),
+    Definition("questions", _("Waiting for the citizen"), _(
+        "The requests whose unit asked the citizen a question, and the average hours they "
+        "waited for the answer; those hours do not count against the unit's deadlines.")),
+    Definition("repeat_contacts", _("Repeat contacts"), _(
+        "How many times citizens called or wrote again about a request that was still "
+        "open, and on how many requests; many repeat contacts mean citizens are waiting "
+        "without news.")),
+    Definition("closure_loop", _("Citizens told the result"), _(
+        "The share of finished requests whose citizen was actually sent the outcome by SMS "
+        "or email, as the delivery records show; a request without a phone number or email "
+        "counts as not told.")),
     Definition("satisfaction", _("Satisfaction"), _(
-        "Share of citizens who said they were satisfied, among those who answered the "
-        "satisfaction question (an objection that reopened the request counts as not "
-        "satisfied).")),
+        "Of the citizens who answered “are you satisfied?”, the share who said yes; when a "
+        "citizen answers again after a second result, only the latest answer counts.")),
     Definition("response_rate", _("Response rate"), _(
-        "Share of citizens who answered the satisfaction question, among the requests "
-        "that were given a result (resolved or rejected at least once).")),
+        "Of the requests that got a result, the share whose citizen answered the "
+        "satisfaction question.")),
     Definition("audit_score", _("Audit score"), _(
-        "Share of “yes” answers given by inspectors to the four audit questions (subject "
-        "right? referral right? action adequate? citizen informed?) over the graded "
-        "requests of the audit samples of the period's months.")),
-    Definition("index", _("Composite index"), _(
-        "0 to 100: the weighted mean of deadline compliance (first actions and results on "
-        "time together), satisfaction, 1 - reopen rate, 1 - misroute rate and the audit "
-        "score, with the published weights. A part without data is left out and the other "
-        "weights are scaled up.")),
+        "The share of “yes” answers the city's inspectors gave to four questions (was the "
+        "subject right, the referral right, the action adequate, the citizen informed?) "
+        "about requests picked at random each month, credited to the unit that was "
+        "responsible for the request.")),
+    Definition("index", _("Overall score"), _(
+        "A score from 0 to 100 that adds up meeting deadlines, satisfaction, few "
+        "reopenings, few wrong referrals and the inspectors' grades, each with the weight "
+        "the council published; a part without data is left out and the others count for "
+        "more in proportion.")),
 )
 DEFINITION = {d.key: d for d in DEFINITIONS}
 
@@ -142,8 +157,12 @@ class Counts:
 
     volume: int = 0
     referred: int = 0
+    taken_up: int = 0
     referral_hours_mean: float | None = None
     referral_hours_median: float | None = None
+    triaged: int = 0
+    triage_hours_sum: float = 0.0
+    misroute_hours_sum: float = 0.0
     first_due: int = 0
     first_on_time: int = 0
     result_due: int = 0
@@ -155,11 +174,17 @@ class Counts:
     asked: int = 0
     answered: int = 0
     satisfied: int = 0
+    questioned: int = 0
+    paused_hours_sum: float = 0.0
+    recontacted: int = 0
+    repeat_contacts: int = 0
     # Snapshot counts (now, whatever the period).
     open: int = 0
     overdue: int = 0
     planned: int = 0
     planned_overdue: int = 0
+    awaiting_citizen: int = 0
+    in_triage: int = 0
     backlog: dict[str, int] = field(default_factory=lambda: dict.fromkeys(AGE_CODES, 0))
     # Audits: graded requests and the "yes" answers among their four questions each.
     audited: int = 0
@@ -174,7 +199,25 @@ class Counts:
             if name in row:
                 value = row[name]
                 setattr(counts, name, None if value is None else int(value))  # type: ignore[call-overload]
+        for name in _HOURS_FIELDS:
+            if name in row:
+                setattr(counts, name, float(row[name] or 0))  # type: ignore[arg-type]
         return counts
+
+    @property
+    def triage_hours_mean(self) -> float | None:
+        value = share(self.triage_hours_sum, self.triaged)
+        return None if value is None else round(value, 2)
+
+    @property
+    def misroute_hours_mean(self) -> float | None:
+        value = share(self.misroute_hours_sum, self.misrouted)
+        return None if value is None else round(value, 2)
+
+    @property
+    def paused_hours_mean(self) -> float | None:
+        value = share(self.paused_hours_sum, self.questioned)
+        return None if value is None else round(value, 2)
 
     # The figures, as shares from 0 to 1 (None: nothing to measure).
     @property
@@ -216,16 +259,19 @@ class Counts:
 
 
 
-# The plain counts a summed row fills (the backlog and the referral times are read apart).
+# The plain counts a summed row fills (the backlog and the referral times are read apart),
+# and the sums of hours.
+_HOURS_FIELDS = ("triage_hours_sum", "misroute_hours_sum", "paused_hours_sum")
 _ROW_FIELDS = tuple(f.name for f in fields(Counts)
-                    if f.name != "backlog" and not f.name.startswith("referral"))
+                    if f.name != "backlog" and not f.name.startswith("referral")
+                    and f.name not in _HOURS_FIELDS)
 
 # The parts of the composite index: (weight name, how to read it from Counts, higher = better).
 INDEX_PARTS: tuple[tuple[str, Promise], ...] = (
     ("compliance", _("deadline compliance")),
     ("satisfaction", _("satisfaction")),
-    ("reopen", _("reopen rate (inverted)")),
-    ("misroute", _("misroute rate (inverted)")),
+    ("reopen", _("few reopenings")),
+    ("misroute", _("few wrong referrals")),
     ("audit", _("audit score")),
 )
 

@@ -100,7 +100,8 @@ class FilterForm(forms.Form):
 
     month = MonthField(label=gettext_lazy("Month"))
     to = MonthField(label=gettext_lazy("Until"))
-    district = CodeField(label=gettext_lazy("District"))
+    district = CodeField(label=gettext_lazy("Place (district)"))
+    responsible = CodeField(label=gettext_lazy("District's own units"))
     unit = CodeField(label=gettext_lazy("Unit"))
     group = CodeField(label=gettext_lazy("Subject group"))
     subject = CodeField(label=gettext_lazy("Subject"))
@@ -122,6 +123,8 @@ class FilterForm(forms.Form):
             *everything, *((d.code, d.name) for d in District.objects.all()),
             (NONE, _("No district")),
         ]
+        self.fields["responsible"].widget.choices = [
+            *everything, *((d.code, d.name) for d in District.objects.all())]
         self.fields["group"].widget.choices = [
             *everything, *((g.code, g.name) for g in SubjectGroup.objects.all())]
         self.fields["subject"].widget.choices = [
@@ -144,6 +147,9 @@ class FilterForm(forms.Form):
 
     def clean_district(self) -> str:
         return self._known("district", {*District.objects.values_list("code", flat=True), NONE})
+
+    def clean_responsible(self) -> str:
+        return self._known("responsible", set(District.objects.values_list("code", flat=True)))
 
     def clean_unit(self) -> str:
         return self._known("unit", set(Unit.objects.values_list("code", flat=True)))
@@ -182,7 +188,8 @@ class FilterForm(forms.Form):
         """The valid form as a Selection (call after is_valid)."""
         d = self.cleaned_data
         return Selection(period=d["period"], district=d.get("district", ""),
-                         unit=d.get("unit", ""), group=d.get("group", ""),
+                         responsible=d.get("responsible", ""), unit=d.get("unit", ""),
+                         group=d.get("group", ""),
                          subject=d.get("subject", ""), channel=d.get("channel", ""),
                          scope_unit=self.scope_unit)
 

@@ -156,6 +156,8 @@ class MonthlyCounts(models.Model):
     channel = models.CharField(max_length=10)
     volume = models.IntegerField(default=0)
     referred = models.IntegerField(default=0)
+    taken_up = models.IntegerField(default=0)
+    triaged = models.IntegerField(default=0)
     first_due = models.IntegerField(default=0)
     first_on_time = models.IntegerField(default=0)
     result_due = models.IntegerField(default=0)
@@ -166,9 +168,16 @@ class MonthlyCounts(models.Model):
     asked = models.IntegerField(default=0)
     answered = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
+    questioned = models.IntegerField(default=0)
+    recontacted = models.IntegerField(default=0)
     reopens = models.IntegerField(default=0)
+    repeat_contacts = models.IntegerField(default=0)
+    # Hours from registration until the unit that finally acts took the request up.
     referral_hours_sum = models.FloatField(default=0)
-    # {time from registration to first referral, in steps of ten seconds: requests}.
+    triage_hours_sum = models.FloatField(default=0)
+    misroute_hours_sum = models.FloatField(default=0)
+    paused_hours_sum = models.FloatField(default=0)
+    # {referral time (as above), in steps of ten seconds: requests}.
     referral_times = models.JSONField(default=dict)
 
     class Meta:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from open137.cases.models import Case
 from open137.core.dates import jalali_iso
-from open137.oversight.queries import annotated
+from open137.oversight.facts import annotated
 
 COORDINATE_DECIMALS = 3
 
@@ -31,12 +31,17 @@ FIELDS: tuple[tuple[str, Promise], ...] = (
     ("subject_group", _("The subject group's code.")),
     ("district", _("The district's code; empty when the request has no place.")),
     ("unit", _("The code of the unit that holds (or last held) the request.")),
-    ("status", _("received, triage, referred, in_progress, returned, planned, resolved, "
-                 "rejected, closed or reopened.")),
+    ("status", _("received, triage, referred, in_progress, awaiting_citizen, returned, "
+                 "planned, resolved, rejected, closed or reopened.")),
     ("priority", _("normal, high or urgent.")),
     ("lat", _("Latitude rounded to 3 decimals; empty when unknown.")),
     ("lon", _("Longitude rounded to 3 decimals; empty when unknown.")),
     ("first_referred_at", _("The first referral to a unit (empty: never referred).")),
+    ("taken_up_at", _("When the unit that finally dealt with the request took it up "
+                      "(empty: not yet).")),
+    ("triaged", _("true when the request waited at the 137 centre to be sent to a unit.")),
+    ("last_referred_at", _("The referral to the unit that holds (or last held) the "
+                           "request.")),
     ("first_action_due", _("The first-action deadline of the latest referral or reopening.")),
     ("first_action_at", _("The unit's first action since then.")),
     ("result_due", _("The result deadline of the latest referral or reopening.")),
@@ -45,6 +50,10 @@ FIELDS: tuple[tuple[str, Promise], ...] = (
     ("planned_date", _("The expected date of a planned (long-term) request.")),
     ("reopened", _("How many times the citizen's objection reopened the request.")),
     ("misrouted", _("true when a unit returned it or it was referred again from a unit.")),
+    ("questions", _("How many questions the unit asked the citizen.")),
+    ("hours_waiting_for_citizen", _("Hours the request waited for the citizen's answers.")),
+    ("repeat_contacts", _("How many times the citizen called or wrote again while it was "
+                          "open.")),
     ("result_sent", _("true when the delivery records show the result message as sent to "
                       "the citizen.")),
     ("satisfied", _("The citizen's answer: true, false, or empty when not answered.")),
@@ -71,6 +80,8 @@ def rows(cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
     """The open-data rows of these requests, oldest first, read in chunks."""
     values = annotated(cases).order_by("created_at", "pk").values(  # type: ignore[misc]
         "pk", "channel", "status", "priority", "lat", "lon", "created_at", "first_refer_at",
+        "taken_up_at", "was_triaged", "referred_at", "ask_count", "paused_seconds",
+        "contact_count",
         "respond_by", "responded_at", "resolve_by", "resolved_at", "closed_at", "planned_date",
         "reopens", "misrouted", "informed", "satisfied", "duplicate_of_id", **_VALUES)
     for v in values.iterator(chunk_size=2000):
@@ -84,12 +95,17 @@ def rows(cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
             "unit": v["unit_code"], "status": v["status"], "priority": v["priority"],
             "lat": _round(v["lat"]), "lon": _round(v["lon"]),
             "first_referred_at": _time(v["first_refer_at"]),
+            "taken_up_at": _time(v["taken_up_at"]), "triaged": bool(v["was_triaged"]),
+            "last_referred_at": _time(v["referred_at"]),
             "first_action_due": _time(v["respond_by"]),
             "first_action_at": _time(v["responded_at"]),
             "result_due": _time(v["resolve_by"]), "result_at": _time(v["resolved_at"]),
             "closed_at": _time(v["closed_at"]),
             "planned_date": planned.isoformat() if planned else None,
             "reopened": v["reopens"], "misrouted": bool(v["misrouted"]),
+            "questions": v["ask_count"],
+            "hours_waiting_for_citizen": round(v["paused_seconds"] / 3600, 2),
+            "repeat_contacts": v["contact_count"],
             "result_sent": bool(v["informed"]),
             "satisfied": v["satisfied"], "duplicate_of": v["duplicate_of_id"],
         }

@@ -29,7 +29,6 @@ from open137.oversight.models import QUESTIONS, AuditSample, current_weights
 from open137.oversight.periods import Month, Period
 from open137.oversight.queries import (
     DIMENSIONS,
-    NONE,
     Row,
     Selection,
     figures_for,
@@ -64,8 +63,14 @@ def headlines(c: Counts, sel: Selection, *, public: bool = False) -> list[Headli
 
     return [
         Headline("volume", _("Requests"), c.volume, "count", link("volume")),
-        Headline("referral", _("Median hours to referral"), c.referral_hours_median, "hours",
-                 link("referred"), _("mean"), c.referral_hours_mean, "hours"),
+        Headline("referral", _("Hours until the right unit took it up (median)"),
+                 c.referral_hours_median, "hours", link("taken_up"), _("average"),
+                 c.referral_hours_mean, "hours"),
+        Headline("triage", _("Hours waiting at the 137 centre (average)"),
+                 c.triage_hours_mean, "hours", link("triaged"), _("requests"), c.triaged),
+        Headline("misroute_hours", _("Hours lost in wrong units (average)"),
+                 c.misroute_hours_mean, "hours", link("misrouted"), _("requests"),
+                 c.misrouted),
         Headline("first", _("First actions on time"), c.first_on_time_share, "share",
                  link("first_on_time"), _("late"), c.first_due - c.first_on_time),
         Headline("result", _("Results on time"), c.result_on_time_share, "share",
@@ -78,7 +83,11 @@ def headlines(c: Counts, sel: Selection, *, public: bool = False) -> list[Headli
                  _("misrouted"), c.misrouted),
         Headline("planned", _("Planned"), c.planned, "count", link("planned"),
                  _("date passed"), c.planned_overdue),
-        Headline("closure", _("Closure loop"), c.closure_loop, "share", link("informed"),
+        Headline("questions", _("Asked the citizen"), c.questioned, "count", link("questioned"),
+                 _("hours waiting (average)"), c.paused_hours_mean, "hours"),
+        Headline("repeat_contacts", _("Repeat contacts"), c.repeat_contacts, "count",
+                 link("recontacted"), _("requests"), c.recontacted),
+        Headline("closure", _("Citizens told the result"), c.closure_loop, "share", link("informed"),
                  _("not informed"), c.finished - c.informed),
         Headline("satisfaction", _("Satisfaction"), c.satisfaction, "share", link("satisfied"),
                  _("response rate"), c.response_rate, "share"),
@@ -120,8 +129,10 @@ def organisation_codes() -> set[str]:
 
 def rankings(rows: dict[str, list[Row]], weights: dict[str, float]
              ) -> tuple[list[Ranked], list[Ranked]]:
-    """Districts, and organisations, ordered by the composite index."""
-    districts = rank([(r.key or NONE, r.name, r.counts) for r in rows["district"]
+    """Districts, and organisations, ordered by the composite index, each by the requests
+    it was responsible for: a district by its own units' (the district and its
+    departments), never by an organisation's work in its streets."""
+    districts = rank([(r.key, r.name, r.counts) for r in rows["responsible"]
                       if r.key is not None], weights)
     organisations = organisation_codes()
     units = rank([(r.key, r.name, r.counts) for r in rows["unit"]
@@ -134,12 +145,12 @@ MAP_FIGURES: tuple[tuple[str, Promise, str, bool], ...] = (
     ("volume", _("Requests"), "count", False),
     ("result_on_time_share", _("Results on time"), "share", True),
     ("first_on_time_share", _("First actions on time"), "share", True),
-    ("closure_loop", _("Closure loop"), "share", True),
+    ("closure_loop", _("Citizens told the result"), "share", True),
     ("satisfaction", _("Satisfaction"), "share", True),
     ("reopen_rate", _("Reopen rate"), "share", False),
     ("misroute_rate", _("Misroute rate"), "share", False),
     ("overdue", _("Overdue now"), "count", False),
-    ("index", _("Composite index"), "score", True),
+    ("index", _("Overall score"), "score", True),
 )
 
 
@@ -224,7 +235,7 @@ def dashboard(sel: Selection, *, with_ranking: bool) -> dict[str, Any]:
         districts, organisations = rankings(rows, weights)
         context["rankings"] = [
             ranking_table("ranking-districts", _("Ranking of districts"), districts, sel,
-                          "district"),
+                          "responsible"),
             ranking_table("ranking-organisations", _("Ranking of organisations"),
                           organisations, sel, "unit"),
         ]
@@ -242,10 +253,11 @@ def table_by_key(sel: Selection, key: str, *, with_ranking: bool) -> Table | Non
         points = series(sel, figures.now)
         return series_table(points, sel, period_labels(points))
     if key.startswith("ranking-") and with_ranking:
-        rows = {"district": figures.rows("district"), "unit": figures.rows("unit")}
+        rows = {"responsible": figures.rows("responsible"), "unit": figures.rows("unit")}
         districts, organisations = rankings(rows, current_weights().as_dict())
         if key == "ranking-districts":
-            return ranking_table(key, _("Ranking of districts"), districts, sel, "district")
+            return ranking_table(key, _("Ranking of districts"), districts, sel,
+                                 "responsible")
         if key == "ranking-organisations":
             return ranking_table(key, _("Ranking of organisations"), organisations, sel, "unit")
     return None

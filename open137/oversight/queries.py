@@ -17,19 +17,12 @@ from datetime import datetime, timedelta
 from itertools import chain
 from operator import itemgetter
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import models
 from django.db.models import (
     Count,
-    Exists,
     F,
-    FloatField,
-    Func,
     IntegerField,
-    OuterRef,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -40,11 +33,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from open137.cases.models import Case, Channel
-from open137.cases.workflow import FINISHED, OPEN, Status
+from open137.cases.workflow import OPEN
 from open137.directory.models import District, Subject, SubjectGroup, Unit
-from open137.notifications.models import Message, State
-from open137.notifications.texts import Kind
 from open137.oversight import figures, rollups
+from open137.oversight.facts import (
+    annotated,
+    city_tz,
+    merged,
+    period_aggregates,
+    period_conditions,
+    snapshot_conditions,
+)
 from open137.oversight.figures import AGE_BUCKETS, Counts
 from open137.oversight.models import AuditItem, MonthlyCounts
 from open137.oversight.periods import Period
@@ -52,7 +51,11 @@ from open137.oversight.periods import Period
 NONE = "none"  # the key of requests without a district (an organisation's subject by phone)
 
 # Dimension -> the field of Case it groups by (a code, so that links can carry it).
+# "responsible" is the district whose own units (the district and its departments) held
+# the request: a district answers for those, not for an organisation's work in its
+# streets. "district" is the place: what happened there, whoever handled it.
 DIMENSIONS: dict[str, str] = {
+    "responsible": "unit__district__code",
     "district": "district__code",
     "unit": "unit__code",
     "group": "subject__group__code",
@@ -63,16 +66,13 @@ DIMENSIONS: dict[str, str] = {
 GRAIN = ("district__code", "unit__code", "subject__code", "channel")
 
 
-def city_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 @dataclass(frozen=True)
 class Selection:
     """What the figures are about: a period of Jalali months and optional filters."""
 
     period: Period
-    district: str = ""  # a district code, or NONE
+    district: str = ""  # a district code (the place), or NONE
+    responsible: str = ""  # a district code: requests held by that district's own units
     unit: str = ""
     group: str = ""
     subject: str = ""
@@ -82,7 +82,8 @@ class Selection:
     def params(self, **overrides: str) -> dict[str, str]:
         """The query parameters that select the same requests (for links)."""
         values = {"from": str(self.period.first), "to": str(self.period.last),
-                  "district": self.district, "unit": self.unit, "group": self.group,
+                  "district": self.district, "responsible": self.responsible,
+                  "unit": self.unit, "group": self.group,
                   "subject": self.subject, "channel": self.channel}
         values.update(overrides)
         return {k: v for k, v in values.items() if v}
@@ -106,7 +107,8 @@ def narrowed(cases: QuerySet[Any], sel: Selection) -> QuerySet[Any]:
         cases = cases.filter(district__isnull=True)
     elif sel.district:
         cases = cases.filter(district__code=sel.district)
-    for name, value in (("unit__code", sel.unit), ("unit__code", sel.scope_unit),
+    for name, value in (("unit__district__code", sel.responsible),
+                        ("unit__code", sel.unit), ("unit__code", sel.scope_unit),
                         ("subject__group__code", sel.group), ("subject__code", sel.subject),
                         ("channel", sel.channel)):
         if value:
@@ -120,138 +122,12 @@ def cohort(sel: Selection) -> QuerySet[Case]:
     return filtered(sel).filter(created_at__gte=start, created_at__lt=end)
 
 
-# --- per-request facts, as SQL expressions ------------------------------------------------
-
-
-class HoursBetween(Func):
-    """Hours from one timestamp to another, as a float, in either database."""
-
-    output_field = FloatField()
-    arity = 2
-    # PostgreSQL: end - start is an interval.
-    template = "(EXTRACT(EPOCH FROM (%(expressions)s))::float / 3600.0)"
-    arg_joiner = " - "
-
-    def __init__(self, start: Any, end: Any) -> None:
-        super().__init__(end, start)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # SQLite keeps timestamps as text; julianday() reads them as fractional days.
-        return self.as_sql(compiler, connection, template="((julianday(%(expressions)s)) * 24.0)",
-                           arg_joiner=") - julianday(", **extra_context)
-
-
-# Result messages: what the citizen is sent when the request is resolved or rejected.
-RESULT_KINDS = (Kind.RESOLVED, Kind.REJECTED)
-
-
-def result_sent() -> Exists:
-    """The citizen was sent the result: a result message the delivery records show as sent."""
-    return Exists(Message.objects.filter(case_id=OuterRef("pk"), kind__in=RESULT_KINDS,
-                                         status=State.SENT))
-
-
-def annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Requests with the per-request facts the period figures need.
-
-    The facts of the history (first referral, reopenings, misrouting, a result given) are
-    kept on the request by every step (cases.workflow.FACTS), so the figures read one
-    table; only the delivery of the result is asked of the outbox.
-    """
-    return cases.annotate(
-        first_refer_at=F("first_referred_at"),
-        referral_hours=HoursBetween(F("created_at"), F("first_referred_at")),
-        reopens=F("reopen_count"),
-        misrouted=F("was_misrouted"),
-        informed=result_sent(),
-        asked=F("result_given"),
-    )
-
-
-# --- the conditions behind every number (one definition, for counts and for lists) -------
-
-FINISHED_Q = Q(status__in=FINISHED, duplicate_of__isnull=True)
-
-
-def period_conditions(now: datetime) -> dict[str, Q]:
-    """Which requests of the period each count takes (on an `annotated` queryset)."""
-    not_duplicate = Q(duplicate_of__isnull=True)
-    first_due = not_duplicate & Q(respond_by__isnull=False) & (
-        Q(responded_at__isnull=False) | Q(respond_by__lt=now))
-    result_due = not_duplicate & Q(resolve_by__isnull=False) & (
-        Q(resolved_at__isnull=False) | (Q(resolve_by__lt=now) & ~Q(status=Status.PLANNED)))
-    return {
-        "volume": Q(),
-        "referred": Q(first_refer_at__isnull=False),
-        "first_due": first_due,
-        "first_on_time": first_due & Q(responded_at__lte=F("respond_by")),
-        "first_late": first_due & (Q(responded_at__isnull=True)
-                                   | Q(responded_at__gt=F("respond_by"))),
-        "result_due": result_due,
-        "result_on_time": result_due & Q(resolved_at__lte=F("resolve_by")),
-        "result_late": result_due & (Q(resolved_at__isnull=True)
-                                     | Q(resolved_at__gt=F("resolve_by"))),
-        "finished": FINISHED_Q,
-        "reopened": Q(reopens__gt=0),
-        "misrouted": Q(misrouted=True),
-        "informed": FINISHED_Q & Q(informed=True),
-        "not_informed": FINISHED_Q & Q(informed=False),
-        "asked": Q(asked=True),
-        "answered": Q(satisfied__isnull=False),
-        "satisfied": Q(satisfied=True),
-        "not_satisfied": Q(satisfied=False),
-    }
-
-
-def age_limits(now: datetime) -> list[tuple[str, datetime, datetime | None]]:
-    """(bucket, registered after, registered at or before) for each backlog age."""
-    bounds = [lower for _code, lower, _label in AGE_BUCKETS]
-    limits = []
-    for i, (code, lower, _label) in enumerate(AGE_BUCKETS):
-        oldest = now - timedelta(hours=bounds[i + 1]) if i + 1 < len(bounds) else None
-        limits.append((code, now - timedelta(hours=lower), oldest))
-    return limits
-
-
-def snapshot_conditions(now: datetime) -> dict[str, Q]:
-    """Which open requests each snapshot count takes (on a plain queryset)."""
-    open_q = Q(status__in=OPEN)
-    today = timezone.localdate(now)
-    conditions = {
-        "open": open_q,
-        "overdue": open_q & ~Q(status=Status.PLANNED) & Q(resolve_by__lt=now),
-        "planned": Q(status=Status.PLANNED),
-        "planned_overdue": Q(status=Status.PLANNED, planned_date__lt=today),
-    }
-    for code, youngest, oldest in age_limits(now):
-        q = open_q & Q(created_at__lte=youngest)
-        if oldest is not None:
-            q &= Q(created_at__gt=oldest)
-        conditions[f"age_{code}"] = q
-    return conditions
-
-
-PERIOD_COUNTS = ("volume", "referred", "first_due", "first_on_time", "result_due",
-                 "result_on_time", "finished", "misrouted", "informed", "asked", "answered",
-                 "satisfied")
-
-
 # --- counting -----------------------------------------------------------------------------
 
 
 def _grain_rows(cases: QuerySet[Case], aggregates: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = cases.order_by().values(*GRAIN).annotate(**aggregates)
     return [dict(row) for row in rows]
-
-
-def period_aggregates(now: datetime) -> dict[str, Any]:
-    """The period counts, as aggregates over `annotated` requests."""
-    conditions = period_conditions(now)
-    aggregates: dict[str, Any] = {
-        name: Count("pk", filter=conditions[name]) for name in PERIOD_COUNTS}
-    aggregates["reopens"] = Sum("reopens")
-    aggregates["referral_hours_sum"] = Sum("referral_hours")
-    return aggregates
 
 
 Times = dict[int, int]  # referral times: {steps of ten seconds: requests}
@@ -286,11 +162,14 @@ def audit_rows(sel: Selection) -> list[dict[str, Any]]:
                             "citizen_informed")), Value(0))
     items = AuditItem.objects.filter(
         graded_at__isnull=False, sample__month__in=[str(m) for m in sel.period.months()],
-        case__in=filtered(replace(sel, unit="", scope_unit="")),
+        case__in=filtered(replace(sel, unit="", scope_unit="", responsible="")),
     )
+    # A grade counts for the unit audited: the one responsible for the request.
     for value in (sel.unit, sel.scope_unit):
         if value:
             items = items.filter(sample__unit__code=value)
+    if sel.responsible:
+        items = items.filter(sample__unit__district__code=sel.responsible)
     rows = items.order_by().values(
         district__code=F("case__district__code"), unit__code=F("sample__unit__code"),
         subject__code=F("case__subject__code"), channel=F("case__channel"),
@@ -315,12 +194,15 @@ class Row:
     counts: Counts
 
 
-def _group_key(dimension: str | None, subject_groups: Mapping[str, str | None]
+def _group_key(dimension: str | None, subject_groups: Mapping[str, str | None],
+               unit_districts: Mapping[str, str | None]
                ) -> Callable[[Mapping[str, Any]], str | None]:
     if dimension is None:
         return lambda row: None
     if dimension == "group":
         return lambda row: subject_groups.get(row["subject__code"])
+    if dimension == "responsible":
+        return lambda row: unit_districts.get(row["unit__code"])
     field = DIMENSIONS[dimension]
     return lambda row: row[field]
 
@@ -406,23 +288,15 @@ def per_key(grains: Grains, key: Callable[[Mapping[str, Any]], Any]) -> dict[Any
         if not total:
             continue
         counts = Counts.from_row(total)
-        if total.get("referred"):
+        if total.get("taken_up"):
             counts.referral_hours_mean = _round(total.get("referral_hours_sum", 0)
-                                                / total["referred"])
+                                                / total["taken_up"])
         histograms = [grains.times[grain] for grain in group if grain in grains.times]
         if histograms:
             counts.referral_hours_median = rollups.median_hours(
-                histograms[0] if len(histograms) == 1 else _merged(histograms))
+                histograms[0] if len(histograms) == 1 else merged(histograms))
         result[k] = counts
     return result
-
-
-def _merged(histograms: list[Times]) -> Times:
-    total: Times = {}
-    for histogram in histograms:
-        for step, count in histogram.items():
-            total[step] = total.get(step, 0) + count
-    return total
 
 
 def rolled_up(period: Iterable[Mapping[str, Any]], snapshot: Iterable[Mapping[str, Any]],
@@ -443,6 +317,7 @@ class Figures:
     audits: list[dict[str, Any]]
     subject_groups: Mapping[str, str | None]
     referral: list[tuple[dict[str, Any], Times]]
+    unit_districts: Mapping[str, str | None] = field(default_factory=dict)
     # Summed once per grain, and per dimension on first use: a page reads each many times.
     _grains: Grains | None = field(default=None, init=False, repr=False, compare=False)
     _counts: dict[str | None, dict[str | None, Counts]] = field(
@@ -455,8 +330,8 @@ class Figures:
 
     def counts(self, dimension: str | None = None) -> dict[str | None, Counts]:
         if dimension not in self._counts:
-            self._counts[dimension] = per_key(self.grains(),
-                                              _group_key(dimension, self.subject_groups))
+            self._counts[dimension] = per_key(self.grains(), _group_key(
+                dimension, self.subject_groups, self.unit_districts))
         return dict(self._counts[dimension])
 
     def total(self) -> Counts:
@@ -465,18 +340,22 @@ class Figures:
     def rows(self, dimension: str) -> list[Row]:
         """The breakdown by one dimension, with names, in the configuration's order."""
         counts = self.counts(dimension)
+        if dimension == "responsible":  # organisations and the centre answer for themselves
+            counts.pop(None, None)
         names = dimension_names(dimension, counts.keys())
         rows = [Row(key, name, counts[key]) for key, name in names if key in counts]
         return rows
 
 
 def figures_for(sel: Selection, now: datetime | None = None) -> Figures:
-    """Count everything for a selection: five queries, whatever the period and filters."""
+    """Count everything for a selection: six queries, whatever the period and filters."""
     now = now or timezone.now()
     groups = dict(Subject.objects.values_list("code", "group__code"))
+    unit_districts = dict(Unit.objects.values_list("code", "district__code"))
     period, referral = period_rows(sel, now)
     return Figures(selection=sel, now=now, period=period, snapshot=snapshot_rows(sel, now),
-                   audits=audit_rows(sel), subject_groups=groups, referral=referral)
+                   audits=audit_rows(sel), subject_groups=groups, referral=referral,
+                   unit_districts=unit_districts)
 
 
 def dimension_names(dimension: str, keys: Iterable[str | None]
@@ -487,8 +366,8 @@ def dimension_names(dimension: str, keys: Iterable[str | None]
     if dimension == "channel":
         named = [(value, str(label)) for value, label in Channel.choices]
     else:
-        model = {"district": District, "unit": Unit, "group": SubjectGroup,
-                 "subject": Subject}[dimension]
+        model = {"district": District, "responsible": District, "unit": Unit,
+                 "group": SubjectGroup, "subject": Subject}[dimension]
         rows = model.objects.only("code", "name_fa", "name_en")  # type: ignore[attr-defined]
         named = [(obj.code, obj.name) for obj in rows]
     known = {k for k, _n in named}
@@ -549,8 +428,8 @@ def _series_counts(row: Mapping[str, Any] | None) -> dict[str, Any]:
 
 # --- the requests behind a number ----------------------------------------------------------
 
-SNAPSHOT_FIGURES = {"open", "overdue", "planned", "planned_overdue"} | {
-    f"age_{code}" for code, _l, _n in AGE_BUCKETS}
+SNAPSHOT_FIGURES = {"open", "overdue", "planned", "planned_overdue", "awaiting_citizen",
+                    "in_triage"} | {f"age_{code}" for code, _l, _n in AGE_BUCKETS}
 
 
 def figure_names() -> set[str]:

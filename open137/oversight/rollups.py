@@ -27,7 +27,17 @@ from django.db.models.functions import Round, TruncDate
 
 from open137.cases.models import Case
 from open137.cases.workflow import Status
+from open137.directory.models import District, Subject, Unit
+from open137.notifications.models import Message, State
 from open137.oversight import figures
+from open137.oversight.facts import (
+    PERIOD_COUNTS,
+    RESULT_KINDS,
+    annotated,
+    city_tz,
+    merged,
+    period_aggregates,
+)
 from open137.oversight.models import MonthlyCounts, RollupMonth
 from open137.oversight.periods import Month
 
@@ -37,8 +47,9 @@ SETTLING = timedelta(days=3)
 OVERLAP = timedelta(minutes=30)
 # The grain fields as Case and MonthlyCounts name them (ids; codes are read through them).
 GRAIN_IDS = ("district_id", "unit_id", "subject_id", "channel")
-COUNTED = ("volume", "referred", "first_due", "first_on_time", "result_due", "result_on_time",
-           "finished", "misrouted", "informed", "asked", "answered", "satisfied", "reopens")
+# Stored as whole numbers, and as hours (sums of fractions).
+COUNTED = (*PERIOD_COUNTS, "reopens", "repeat_contacts")
+HOURS = ("referral_hours_sum", "triage_hours_sum", "misroute_hours_sum", "paused_hours_sum")
 
 
 def sealed(cutoff: datetime) -> Q:
@@ -53,8 +64,6 @@ def sealed(cutoff: datetime) -> Q:
 
 
 def month_bounds(month: Month) -> tuple[datetime, datetime]:
-    from open137.oversight.queries import city_tz
-
     tz = city_tz()
     return month.start(tz), month.next().start(tz)
 
@@ -129,17 +138,8 @@ def fold(rows: Iterable[Mapping[str, Any]], group: Sequence[str]
                 total[name] = (total.get(name) or 0) + (value or 0)
         if row["step"] is not None:
             step = int(row["step"])
-            times[step] = times.get(step, 0) + int(row["referred"] or 0)
+            times[step] = times.get(step, 0) + int(row["taken_up"] or 0)
     return list(folded.values())
-
-
-def merged_steps(histograms: Iterable[Mapping[Any, int]]) -> dict[int, int]:
-    """Histograms added together (JSON keys are text)."""
-    total: dict[int, int] = {}
-    for histogram in histograms:
-        for step, count in histogram.items():
-            total[int(step)] = total.get(int(step), 0) + int(count)
-    return total
 
 
 def median_hours(histogram: Mapping[int, int]) -> float | None:
@@ -150,8 +150,6 @@ def median_hours(histogram: Mapping[int, int]) -> float | None:
 
 def count_month(month: Month, cutoff: datetime) -> list[MonthlyCounts]:
     """The rows of one month's sealed requests at `cutoff` (not saved): one query."""
-    from open137.oversight.queries import annotated, period_aggregates
-
     start, end = month_bounds(month)
     cases = Case.objects.filter(created_at__gte=start, created_at__lt=end).filter(sealed(cutoff))
     rows = step_rows(annotated(cases), period_aggregates(cutoff), GRAIN_IDS)
@@ -160,7 +158,7 @@ def count_month(month: Month, cutoff: datetime) -> list[MonthlyCounts]:
         result.append(MonthlyCounts(
             month=str(month), cutoff=cutoff, **{name: total[name] for name in GRAIN_IDS},
             **{name: int(total.get(name) or 0) for name in COUNTED},
-            referral_hours_sum=float(total.get("referral_hours_sum") or 0),
+            **{name: float(total.get(name) or 0) for name in HOURS},
             referral_times={str(k): v for k, v in sorted(times.items())}))
     return result
 
@@ -181,7 +179,7 @@ def counted_rows(rows: QuerySet[MonthlyCounts], group: Sequence[str]
         pinned = rows.filter(reduce(or_, (Q(month=str(m), cutoff=c) for m, c in cutoffs.items()),
                                     Q(month="")))
         summed = [dict(row) for row in pinned.order_by().values(*group).annotate(
-            **{name: Sum(name) for name in (*COUNTED, "referral_hours_sum")})]
+            **{name: Sum(name) for name in (*COUNTED, *HOURS)})]
         times = _times(pinned, group)
         if _cutoffs(months) == cutoffs:
             return [(row, times.get(tuple(row[g] for g in group), {})) for row in summed], \
@@ -197,8 +195,6 @@ def _cutoffs(months: QuerySet[Any]) -> dict[Month, datetime]:
 def _times(rows: QuerySet[MonthlyCounts], group: Sequence[str]
            ) -> dict[tuple[Any, ...], dict[int, int]]:
     """The referral-time histograms of these rows merged per group, by the database."""
-    from open137.directory.models import District, Subject, Unit
-
     assert tuple(group) == ("district__code", "unit__code", "subject__code", "channel")
     ids, params = rows.order_by().values("pk").query.sql_with_params()
     q = connection.ops.quote_name
@@ -227,11 +223,11 @@ def _counted_row_by_row(rows: QuerySet[MonthlyCounts], group: Sequence[str]
                         ) -> tuple[list[tuple[dict[str, Any], dict[int, int]]],
                                    dict[Month, datetime]]:
     """Each stored row with the cutoff it was counted at: one query, consistent by itself."""
-    fields = [*COUNTED, "referral_hours_sum", "referral_times"]
+    fields = [*COUNTED, *HOURS, "referral_times"]
     result, cutoffs = [], {}
     for row in rows.order_by().values(*group, "month", "cutoff", *fields):
         cutoffs[row.pop("month")] = row.pop("cutoff")
-        times = merged_steps([row.pop("referral_times") or {}])
+        times = merged([row.pop("referral_times") or {}])
         result.append((row, times))
     return result, {Month.parse(month): cutoff for month, cutoff in cutoffs.items()}
 
@@ -251,9 +247,6 @@ def month_totals(rows: QuerySet[MonthlyCounts], names: Sequence[str]
 
 def dirty_months(since: datetime | None) -> list[Month]:
     """Months with a request changed after `since` (every month with requests if None)."""
-    from open137.notifications.models import Message, State
-    from open137.oversight.queries import RESULT_KINDS, city_tz
-
     tz = city_tz()
     if since is None:
         bounds = Case.objects.order_by().aggregate(first=Min("created_at"),

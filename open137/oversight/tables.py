@@ -39,14 +39,16 @@ class Table:
 
 
 DIMENSION_TITLES: dict[str, Promise] = {
-    "district": _("By district"),
+    "responsible": _("By district (the requests its own units were responsible for)"),
+    "district": _("By place (what happened in each district, whoever handled it)"),
     "unit": _("By unit"),
     "group": _("By subject group"),
     "subject": _("By subject"),
     "channel": _("By channel"),
 }
 DIMENSION_NAMES: dict[str, Promise] = {
-    "district": _("District"),
+    "responsible": _("District"),
+    "district": _("Place"),
     "unit": _("Unit"),
     "group": _("Subject group"),
     "subject": _("Subject"),
@@ -89,19 +91,31 @@ def _part(part: int | None, whole: int | None) -> str:
     return "" if part is None or not whole else f"{part} / {whole}"
 
 
+def _over(requests: int | None) -> str:
+    return str(_("over %(n)s requests") % {"n": requests}) if requests else ""
+
+
 # (Counts attribute, label, kind, the figure whose requests its link lists): the columns
 # of every breakdown.
 FIGURE_COLUMNS: tuple[tuple[str, Promise, str, str], ...] = (
     ("volume", _("Requests"), "count", "volume"),
-    ("referral_hours_median", _("Median hours to referral"), "hours", "referred"),
-    ("referral_hours_mean", _("Mean hours to referral"), "hours", "referred"),
+    ("referral_hours_median", _("Hours until the right unit took it up (median)"), "hours",
+     "taken_up"),
+    ("referral_hours_mean", _("Hours until the right unit took it up (average)"), "hours",
+     "taken_up"),
+    ("triage_hours_mean", _("Hours waiting at the 137 centre (average)"), "hours", "triaged"),
+    ("misroute_hours_mean", _("Hours lost in wrong units (average)"), "hours", "misrouted"),
     ("first_on_time_share", _("First actions on time"), "share", "first_on_time"),
     ("result_on_time_share", _("Results on time"), "share", "result_on_time"),
     ("reopen_rate", _("Reopen rate"), "share", "reopened"),
     ("misroute_rate", _("Misroute rate"), "share", "misrouted"),
-    ("closure_loop", _("Closure loop"), "share", "informed"),
+    ("closure_loop", _("Citizens told the result"), "share", "informed"),
     ("satisfaction", _("Satisfaction"), "share", "satisfied"),
     ("response_rate", _("Response rate"), "share", "answered"),
+    ("questioned", _("Asked the citizen"), "count", "questioned"),
+    ("paused_hours_mean", _("Hours waiting for the citizen (average)"), "hours",
+     "questioned"),
+    ("repeat_contacts", _("Repeat contacts"), "count", "recontacted"),
     ("audit_score", _("Audit score"), "share", ""),
     ("open", _("Open now"), "count", "open"),
     ("overdue", _("Overdue now"), "count", "overdue"),
@@ -118,6 +132,10 @@ PARTS: dict[str, tuple[str, str]] = {
     "closure_loop": ("informed", "finished"),
     "satisfaction": ("satisfied", "answered"),
     "response_rate": ("answered", "asked"),
+    "triage_hours_mean": ("", "triaged"),
+    "misroute_hours_mean": ("", "misrouted"),
+    "paused_hours_mean": ("", "questioned"),
+    "repeat_contacts": ("", "recontacted"),
 }
 
 
@@ -132,7 +150,8 @@ def figure_cells(counts: Counts, sel: Selection, *, public: bool = False,
         title = ""
         if key in PARTS:
             top, bottom = PARTS[key]
-            title = _part(getattr(counts, top), getattr(counts, bottom))
+            title = (_part(getattr(counts, top), getattr(counts, bottom)) if top
+                     else _over(getattr(counts, bottom)))
         elif key == "audit_score":
             title = _part(counts.audit_yes, counts.audited * 4)
         link = link_to(figure) if figure else audit_link

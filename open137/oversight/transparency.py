@@ -18,7 +18,7 @@ from open137.oversight.models import current_weights
 from open137.oversight.queries import Selection, cohort, figures_for, filtered
 from open137.oversight.tables import breakdown
 
-PUBLIC_DIMENSIONS = ("district", "subject")
+PUBLIC_DIMENSIONS = ("responsible", "district", "subject")
 
 
 def _public_selection(request: HttpRequest) -> tuple[FilterForm, Selection | None]:

@@ -38,6 +38,12 @@ from open137.oversight.tables import Table, requests_table
 FIGURE_TITLES: dict[str, Any] = {
     "volume": gettext_lazy("Requests registered in the period"),
     "referred": gettext_lazy("Requests referred to a unit"),
+    "taken_up": gettext_lazy("Requests taken up by the unit that finally dealt with them"),
+    "triaged": gettext_lazy("Requests that waited at the 137 centre to be sent to a unit"),
+    "questioned": gettext_lazy("Requests whose unit asked the citizen a question"),
+    "recontacted": gettext_lazy("Requests the citizen called or wrote about again"),
+    "awaiting_citizen": gettext_lazy("Requests waiting for the citizen's answer now"),
+    "in_triage": gettext_lazy("Requests waiting at the 137 centre now"),
     "first_due": gettext_lazy("Requests whose first action was due"),
     "first_on_time": gettext_lazy("First actions on time"),
     "first_late": gettext_lazy("First actions late or missing"),

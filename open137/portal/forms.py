@@ -13,6 +13,7 @@ from open137.core.errors import InvalidInput
 from open137.core.phones import normalize_phone
 from open137.core.text import latin_digits, normalize_text
 from open137.directory.models import Kind, Subject
+from open137.directory.questions import check_answers, typed_answers
 from open137.portal.uploads import check_photo
 
 MAX_PHOTOS = 3
@@ -110,6 +111,15 @@ class SubmitForm(forms.Form):
         data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("lat", _("The place on the map is not valid; drop the pin again."))
+        # The subject's extra questions, checked as the desk and Open311 check them.
+        subject = data.get("subject")
+        self.question_errors: dict[str, str] = {}
+        data["attributes"] = {}
+        if subject is not None:
+            data["attributes"], self.question_errors = check_answers(
+                subject.attributes, typed_answers(subject.attributes, self.data))
+            for error in self.question_errors.values():
+                self.add_error(None, error)
         return data
 
 
@@ -120,6 +130,14 @@ class LookupForm(forms.Form):
                                       "dir": "ltr"}),
         error_messages={"required": gettext_lazy("Type the tracking code you were given.")},
     )
+
+
+class ReplyForm(forms.Form):
+    """The citizen's answer to a unit's question about their request."""
+
+    reply = forms.CharField(
+        label=_("Your answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your answer.")})
 
 
 class AnswerForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("track/<str:code>", views.track, name="portal_track"),
     path("track/<str:code>/", views.track),
     path("track/<str:code>/answer", views.answer, name="portal_answer"),
+    path("track/<str:code>/reply", views.reply, name="portal_reply"),
     path("portal/district", views.district, name="portal_district"),
     path("portal/districts.geojson", views.districts, name="portal_districts"),
     path("portal/suggest", views.suggest, name="portal_suggest"),

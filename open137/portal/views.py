@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -25,8 +24,9 @@ from open137.core.ratelimit import client_address, hit
 from open137.core.text import latin_digits, persian_digits
 from open137.directory.models import District, Kind, Subject
 from open137.directory.queries import city, locate_district
+from open137.directory.questions import form_questions
 from open137.portal import hints
-from open137.portal.forms import AnswerForm, LookupForm, SubmitForm
+from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
 
 SUBMITTED = "portal_submitted"
@@ -61,7 +61,7 @@ def _submit(request: HttpRequest, data: dict[str, Any]) -> Case:
         subject=data["subject"], kind=data["kind"], channel=Channel.WEB, by=request.user,
         description=data["description"], lat=data["lat"], lon=data["lon"],
         address=data["address"], contact_name=data["name"], contact_phone=data["phone"],
-        language=get_language() or "fa",
+        language=get_language() or "fa", attributes=data.get("attributes") or {},
     )
     for photo in data["photos"]:
         actions.add_attachment(case, file=photo, by=request.user)
@@ -83,8 +83,15 @@ def _home_context(form: SubmitForm) -> dict[str, Any]:
         groups.setdefault(subject.group, []).append(subject)
     chosen = form["subject"].value() or ""
     here = city()
+    # Each subject's extra questions, shown when it is chosen (the taxi's plate...).
+    errors = getattr(form, "question_errors", {})
+    question_sets = [
+        (s.code, form_questions(s.attributes, form.data if form.is_bound else None,
+                                errors if s.code == chosen else {}))
+        for s in subjects if s.attributes]
     return {
         "form": form, "groups": list(groups.items()), "chosen": chosen,
+        "question_sets": [(code, qs) for code, qs in question_sets if qs],
         "urgent_codes": [s.code for s in subjects if s.urgent],
         "chosen_urgent": any(s.urgent and s.code == chosen for s in subjects),
         "kinds": Kind.objects.filter(active=True), "lookup": LookupForm(),
@@ -161,7 +168,10 @@ def _track_context(case: Case, form: AnswerForm | None) -> dict[str, Any]:
               .select_related("to_unit").order_by("at", "pk"))
     after_photos = case.attachments.filter(event__public=True, event__step__in=[
         "resolve", "reject", "plan"]).exclude(file="")
+    question = (case.events.filter(step="ask").order_by("-at", "-pk").first()
+                if case.status == Status.AWAITING_CITIZEN else None)
     return {
+        "question": question, "reply_form": ReplyForm() if question else None,
         "case": case, "timeline": public_timeline(events), "answer_form": form,
         "after_photos": after_photos, "incident_message": hints.incident_message(case),
         "is_open": case.is_open and case.status != Status.PLANNED,
@@ -174,10 +184,8 @@ def satisfaction_window() -> timedelta:
 
 
 def can_answer(case: Case) -> bool:
-    """A result (or a refusal) the citizen has not answered yet, within the window."""
-    if case.status not in {Status.RESOLVED, Status.REJECTED} or case.satisfied is not None:
-        return False
-    return case.resolved_at is None or timezone.now() - case.resolved_at <= satisfaction_window()
+    """The latest result (or refusal) is not answered yet, within the window."""
+    return actions.awaits_answer(case)
 
 
 @require_POST
@@ -208,6 +216,28 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Thank you: your answer was recorded.") if satisfied else
                          _("Your objection was recorded and the request was sent back to "
                            "the unit."))
+    return redirect("portal_track", code=case.tracking_code)
+
+
+@require_POST
+def reply(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen's answer to the unit's question: the unit's clock runs again."""
+    found = _find(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    case = found
+    if case.status != Status.AWAITING_CITIZEN:
+        messages.error(request, _("No question about this request is waiting for you."))
+        return redirect("portal_track", code=case.tracking_code)
+    allowed, retry_after = hit(f"portal-reply:{case.pk}", "10/h")
+    if not allowed:
+        return _too_many(request, retry_after)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/track.html", {**_track_context(case, None),
+                                                     "reply_form": form}, status=400)
+    actions.answer_question(case, answer=form.cleaned_data["reply"], by=None)
+    messages.success(request, _("Thank you: your answer was sent to the unit."))
     return redirect("portal_track", code=case.tracking_code)
 
 

@@ -1,7 +1,10 @@
 """What an SMS from a citizen does. Answers are queued in the outbox, never sent from here.
 
 - `1` or `2` (in any digits) answers the satisfaction question of the sender's latest
-  resolved request: 1 closes it as satisfied, 2 reopens it to the same unit.
+  result (resolved or rejected, first or after an objection) not answered yet: 1 closes
+  it as satisfied, 2 reopens it to the same unit.
+- Any other text from a sender with a request waiting for their answer to a unit's
+  question answers that question.
 - A tracking code (any digits, spaces or dashes) is answered with that request's status.
 - Any other text is a new request from the SMS channel; its receipt carries the code.
 """
@@ -20,7 +23,7 @@ from django.utils.translation import override
 from open137.cases import actions as cases
 from open137.cases.messages import citizen_values
 from open137.cases.models import Case, Channel
-from open137.cases.queries import find_by_tracking_code
+from open137.cases.queries import find_by_tracking_code, unanswered_result_q
 from open137.cases.workflow import Status
 from open137.core.errors import DomainError
 from open137.core.phones import normalize_phone
@@ -39,8 +42,8 @@ _DIGITS_ONLY = re.compile(r"^[\d\s\-.]+$")
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the SMS did: satisfied, reopened, status, unknown_code, nothing_to_answer,
-    refused, created or empty; and the request it concerned."""
+    """What the SMS did: satisfied, reopened, answered, status, unknown_code,
+    nothing_to_answer, refused, created or empty; and the request it concerned."""
 
     action: str
     tracking_code: str = ""
@@ -66,6 +69,11 @@ def receive_sms(*, phone: str, text: str, now: datetime | None = None) -> Outcom
     description = normalize_text(text or "")
     if not description:
         return Outcome("empty")
+    asked = (Case.objects.filter(contact_phone=phone, status=Status.AWAITING_CITIZEN)
+             .order_by("-paused_at", "-pk").first())
+    if asked is not None:
+        cases.answer_question(asked, answer=description, by=None, at=now)
+        return Outcome("answered", asked.tracking_code)
     case = cases.receive_case(subject=subject_for(description), channel=Channel.SMS, by=None,
                               description=description, contact_phone=phone,
                               language=settings.LANGUAGE_CODE, at=now)
@@ -73,7 +81,7 @@ def receive_sms(*, phone: str, text: str, now: datetime | None = None) -> Outcom
 
 
 def _answer(phone: str, *, satisfied: bool, now: datetime | None) -> Outcome:
-    case = (Case.objects.filter(contact_phone=phone, status=Status.RESOLVED)
+    case = (Case.objects.filter(unanswered_result_q(), contact_phone=phone)
             .order_by("-resolved_at", "-pk").first())
     if case is None:
         _reply(phone, Kind.NOTHING_TO_ANSWER, {}, now=now)

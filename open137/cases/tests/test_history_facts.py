@@ -8,15 +8,30 @@ from open137.cases import actions
 from open137.cases.demo import create_cases
 from open137.cases.models import Case
 from open137.cases.testing import CityTestCase
-from open137.cases.workflow import Status, Step, facts_after
+from open137.cases.workflow import TAKE_UP, Status, Step, facts_after
 
 
 def from_events(case: Case) -> dict[str, object]:
     """The facts as the history tells them, read event by event."""
     events = list(case.events.order_by("at", "pk"))
     refers = [e.at for e in events if e.step == Step.REFER]
+    moved = [i for i, e in enumerate(events) if e.step in (Step.REFER, Step.RETURN)]
+    after = events[moved[-1] + 1:] if moved else events
+    taken = [e.at for e in after if e.step in TAKE_UP]
+    paused = 0
+    for i, e in enumerate(events):
+        if e.step == Step.ASK:
+            end = next((x.at for x in events[i + 1:]
+                        if x.from_status == Status.AWAITING_CITIZEN
+                        and x.to_status != Status.AWAITING_CITIZEN), None)
+            paused += int((end - e.at).total_seconds()) if end else 0
     return {
         "first_referred_at": min(refers) if refers else None,
+        "taken_up_at": taken[0] if taken else None,
+        "was_triaged": any(e.step == Step.TRIAGE for e in events),
+        "ask_count": sum(1 for e in events if e.step == Step.ASK),
+        "paused_seconds": paused,
+        "contact_count": sum(1 for e in events if e.step == Step.CONTACT),
         "reopen_count": sum(1 for e in events if e.step == Step.REOPEN),
         "was_misrouted": any(e.step == Step.RETURN or (
             e.step == Step.REFER and e.from_status not in (Status.RECEIVED, Status.TRIAGE))
@@ -61,11 +76,13 @@ class HistoryFactsTests(CityTestCase):
     def test_a_referral_recorded_out_of_order_keeps_the_earliest(self) -> None:
         at = timezone.now()
         changes = facts_after(Step.REFER, Status.TRIAGE, at - timedelta(hours=1),
-                              first_referred_at=at, reopen_count=0)
-        self.assertEqual(changes, {"first_referred_at": at - timedelta(hours=1)})
+                              {"first_referred_at": at, "reopen_count": 0})
+        self.assertEqual(changes, {"first_referred_at": at - timedelta(hours=1),
+                                   "taken_up_at": None})
         self.assertEqual(facts_after(Step.REFER, Status.RETURNED, at,
-                                     first_referred_at=at - timedelta(hours=1),
-                                     reopen_count=0), {"was_misrouted": True})
+                                     {"first_referred_at": at - timedelta(hours=1),
+                                      "reopen_count": 0}),
+                         {"was_misrouted": True, "taken_up_at": None})
 
     def test_the_migration_reads_the_same_facts_from_the_history(self) -> None:
         import importlib
@@ -73,10 +90,14 @@ class HistoryFactsTests(CityTestCase):
         from django.apps import apps
 
         migration = importlib.import_module("open137.cases.migrations.0006_history_facts")
+        taken_up = importlib.import_module(
+            "open137.cases.migrations.0008_questions_contacts_take_up_facts")
         create_cases(60, days=40, seed=5)
         expected = {c.pk: from_events(c) for c in Case.objects.all()}
+        # Questions and repeat contacts are new steps: no older history has them.
         Case.objects.update(first_referred_at=None, reopen_count=0, was_misrouted=False,
-                            result_given=False)
+                            result_given=False, taken_up_at=None, was_triaged=False)
         migration.from_history(apps, None)
+        taken_up.from_history(apps, None)
         for case in Case.objects.all():
             self.assertEqual(kept(case), expected[case.pk], case.tracking_code)

@@ -17,13 +17,13 @@ class TransitionTableTests(CityTestCase):
         """A request in `status`, reached through the actions."""
         if status == Status.RECEIVED:
             # Receipt routes at once, so "received" only exists inside receive_case.
-            case = self.new_case()
+            case = self.new_case(contact_phone="09121234567")
             Case.objects.filter(pk=case.pk).update(status=Status.RECEIVED, unit=None)
             case.refresh_from_db()
             return case
         if status == Status.TRIAGE:
-            return self.new_case(lat=30.0, lon=60.0)
-        case = self.new_case()
+            return self.new_case(lat=30.0, lon=60.0, contact_phone="09121234567")
+        case = self.new_case(contact_phone="09121234567")
         steps: dict[Status, list[Callable[[Case], Any]]] = {
             Status.REFERRED: [],
             Status.IN_PROGRESS: [self.do_accept],
@@ -33,6 +33,7 @@ class TransitionTableTests(CityTestCase):
             Status.REJECTED: [self.do_reject],
             Status.CLOSED: [self.do_resolve, self.do_close],
             Status.REOPENED: [self.do_resolve, self.do_reopen],
+            Status.AWAITING_CITIZEN: [self.do_ask],
         }
         for step in steps[status]:
             step(case)
@@ -67,6 +68,15 @@ class TransitionTableTests(CityTestCase):
     def do_triage(self, case: Case) -> Any:
         return actions.transition(case, Step.TRIAGE, by=None, unit=case.unit)
 
+    def do_ask(self, case: Case) -> Any:
+        return actions.ask_citizen(case, question="Which house number?", by=self.charlie)
+
+    def do_resume(self, case: Case) -> Any:
+        return actions.answer_question(case, answer="number 12", by=None)
+
+    def do_expire(self, case: Case) -> Any:
+        return actions.transition(case, Step.EXPIRE, by=None)
+
     def do_link(self, case: Case) -> Any:
         return actions.link_duplicate(case, original=self.new_case(), by=self.alice)
 
@@ -74,7 +84,8 @@ class TransitionTableTests(CityTestCase):
         do = {Step.ACCEPT: self.do_accept, Step.RETURN: self.do_return, Step.PLAN: self.do_plan,
               Step.RESOLVE: self.do_resolve, Step.REJECT: self.do_reject,
               Step.CLOSE: self.do_close, Step.REOPEN: self.do_reopen, Step.REFER: self.do_refer,
-              Step.TRIAGE: self.do_triage, Step.LINK_DUPLICATE: self.do_link}
+              Step.TRIAGE: self.do_triage, Step.LINK_DUPLICATE: self.do_link,
+              Step.ASK: self.do_ask, Step.RESUME: self.do_resume, Step.EXPIRE: self.do_expire}
         self.assertEqual(set(do), set(TRANSITIONS))
         for status in Status:
             for step, call in do.items():

@@ -244,12 +244,40 @@ class UrgentAndOrdinaryDeadlines(SimpleTestCase):
         self.assertEqual(respond_by, tehran(2025, 11, 20, 16))
         self.assertEqual(resolve_by, tehran(2025, 11, 22, 12))
 
-    def test_ordinary_subjects_run_on_working_hours_and_days(self) -> None:
+    def test_ordinary_subjects_run_on_clock_hours_of_working_days_and_working_days(
+            self) -> None:
+        # Thursday noon + 4 hours is 16:00, after the office closed: due at Saturday's
+        # opening (Friday is off).
         respond_by, resolve_by = deadlines(
             tehran(2025, 11, 20, 12), respond_hours=4, resolve_days=2, urgent=False, calendar=week()
         )
-        self.assertEqual(respond_by, tehran(2025, 11, 22, 11))
+        self.assertEqual(respond_by, tehran(2025, 11, 22, 7, 30))
         self.assertEqual(resolve_by, tehran(2025, 11, 23, 14, 30))
+
+    def test_forty_eight_hours_from_saturday_morning_are_due_on_monday_morning(self) -> None:
+        saturday = tehran(2025, 11, 22, 9)
+        respond_by, _resolve_by = deadlines(saturday, respond_hours=48, resolve_days=5,
+                                            urgent=False, calendar=week())
+        self.assertEqual(respond_by, tehran(2025, 11, 24, 9))
+
+    def test_days_off_do_not_count_towards_the_hours(self) -> None:
+        # Wednesday 10:00 + 48 hours: Thursday counts, Friday does not, so Saturday 10:00.
+        self.assertEqual(week().add_hours_on_working_days(tehran(2025, 11, 19, 10), 48),
+                         tehran(2025, 11, 22, 10))
+        # Registered on a Friday: the hours start on Saturday.
+        self.assertEqual(week().add_hours_on_working_days(tehran(2025, 11, 21, 10), 24),
+                         tehran(2025, 11, 23, 7, 30))
+
+    def test_the_first_action_is_never_due_after_the_result(self) -> None:
+        # 72 hours from Saturday 15:00 end on Tuesday 15:00, after closing: Wednesday's
+        # opening would be after the result (end of Tuesday), so the result caps it.
+        respond_by, resolve_by = deadlines(tehran(2025, 11, 22, 15), respond_hours=72,
+                                           resolve_days=3, urgent=False, calendar=week())
+        self.assertEqual(resolve_by, tehran(2025, 11, 25, 14, 30))
+        self.assertEqual(respond_by, resolve_by)
+        urgent = deadlines(tehran(2025, 11, 22, 15), respond_hours=72, resolve_days=1,
+                           urgent=True, calendar=week())
+        self.assertEqual(urgent[0], urgent[1])
 
     def test_both_deadlines_are_in_utc(self) -> None:
         for urgent in (True, False):

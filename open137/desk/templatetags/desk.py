@@ -2,7 +2,7 @@
 
 from django import template
 
-from open137.cases.models import PlanReason
+from open137.cases.models import plan_reason_name
 from open137.cases.workflow import STEP_NAMES, Status, Step
 from open137.core.dates import is_persian
 from open137.core.phones import local_phone
@@ -13,7 +13,8 @@ register = template.Library()
 
 _STATUS_COLOURS = {
     "received": "secondary", "triage": "warning", "referred": "primary",
-    "in_progress": "info", "returned": "warning", "planned": "secondary",
+    "in_progress": "info", "awaiting_citizen": "warning", "returned": "warning",
+    "planned": "secondary",
     "resolved": "success", "rejected": "dark", "closed": "light", "reopened": "danger",
 }
 
@@ -60,7 +61,11 @@ def status_name(status: str) -> str:
 
 @register.filter
 def plan_reason(reason: str) -> str:
-    try:
-        return str(PlanReason(reason).label)
-    except ValueError:
-        return reason
+    """The name of a plan reason: the city pack's, "other", or the code itself."""
+    return plan_reason_name(reason)
+
+
+@register.filter
+def named(names: dict[str, str], code: str) -> str:
+    """The name of `code` in a mapping of codes to names, or the code itself."""
+    return names.get(code, code) if isinstance(names, dict) else code

@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from open137.cases.models import Case
+from open137.cases import actions
+from open137.cases.models import OTHER_REASON, Case, plan_reasons
 from open137.cases.permissions import can_take, sees_contact
 from open137.cases.workflow import Step
 from open137.core.errors import DomainError
 from open137.desk.access import allowed_steps, case_in_scope, require_staff, safe_next
 from open137.desk.clocks import clocks_for
-from open137.desk.forms import STEP_FORMS, StepForm
+from open137.desk.forms import STEP_FORMS, ContactForm, StepForm
 from open137.desk.views.base import digits, map_config, page, shown_code
 from open137.directory.models import Staff
 from open137.security.actions import record_contact_view
@@ -32,6 +33,8 @@ DONE = {
                  "told."),
     Step.REJECT: _("Request %(code)s was rejected; the citizen will be told the reason."),
     Step.REFER: _("Request %(code)s was referred to %(unit)s."),
+    Step.ASK: _("Your question about request %(code)s was sent to the citizen; the deadlines "
+                "stop until the answer comes."),
 }
 
 
@@ -50,6 +53,11 @@ def _case_page(request: HttpRequest, staff: Staff, case: Case, *,
         "clocks": clocks_for(case, timezone.now()), "sees_contact": sees_contact(request.user),
         "map_config": map_config((case.lat, case.lon)),
         "followers": case.followers.count(),
+        "contact_form": ContactForm() if can_take(request.user, case, Step.CONTACT)
+        and case.is_open else None,
+        "answers": case.extra_answers,
+        # One reading of the pack's plan reasons for the whole history.
+        "plan_names": {**dict(plan_reasons()), OTHER_REASON: str(_("other"))},
         "max_mb": digits(f"{settings.UPLOAD_MAX_BYTES / 1048576:g}"),
     }
     return page(request, "desk/case.html", context, staff=staff, status=status)
@@ -90,6 +98,27 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 "unit": case.unit.name if case.unit else ""})
             return redirect(safe_next(request, case_url(case)))
     return _case_page(request, staff, case, bound=form, status=400)
+
+
+@login_required
+@require_POST
+def record_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """The citizen called again about this open request: counted on it, not a new one."""
+    staff = require_staff(request)
+    case = case_in_scope(request.user, pk)
+    if not can_take(request.user, case, Step.CONTACT):
+        raise PermissionDenied
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_contact(case, note=form.cleaned_data["note"], by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The repeat contact was recorded on request %(code)s.")
+                             % {"code": shown_code(case.tracking_code)})
+        return redirect(safe_next(request, case_url(case)))
+    return _case_page(request, staff, case, status=400)
 
 
 def case_url(case: Case) -> str:

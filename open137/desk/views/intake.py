@@ -21,6 +21,7 @@ from open137.desk.access import CENTRE, case_in_scope, require_staff
 from open137.desk.forms import IntakeForm, LookupForm
 from open137.desk.views.base import map_config, page
 from open137.directory.models import Kind, Staff, Subject
+from open137.directory.questions import form_questions
 from open137.security.actions import record_contact_view
 from open137.security.models import ContactView
 from open137.security.queries import has_contact
@@ -53,8 +54,31 @@ def _desk_page(request: HttpRequest, staff: Staff, *, form: IntakeForm,
         "form": form, "lookup": lookup or LookupForm(), "caller": caller,
         "caller_error": caller_error, "history": history, "recent": recent,
         "map_config": map_config(pick=True),
+        "questions": _form_questions(form),
     }
     return page(request, "desk/intake.html", context, staff=staff, status=status)
+
+
+def _form_questions(form: IntakeForm) -> list[dict[str, Any]]:
+    """The chosen subject's extra questions, with what was typed, for a bound form."""
+    if not form.is_bound:
+        return []
+    subject = (form.cleaned_data.get("subject_obj") if hasattr(form, "cleaned_data")
+               else None)
+    if subject is None:
+        return []
+    return form_questions(subject.attributes, form.data, getattr(form, "question_errors", {}))
+
+
+@login_required
+@require_GET
+def questions(request: HttpRequest) -> HttpResponse:
+    """The extra questions of the chosen subject (an htmx fragment of the intake form)."""
+    staff = require_staff(request, CENTRE)
+    subject = Subject.objects.filter(code=request.GET.get("subject", ""), active=True).first()
+    return page(request, "questions/_fields.html",
+                {"questions": form_questions(subject.attributes) if subject else []},
+                staff=staff)
 
 
 def _initial(caller: str) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from open137.desk import lists
 from open137.desk.access import SUPERVISORS, require_staff
 from open137.desk.views.base import page, paginate
 from open137.directory.models import Unit
+from open137.notifications.models import Channel as MessageChannel
+from open137.notifications.models import Message
 
 
 def _queue(request: HttpRequest, tab: str, cases: QuerySet[Case]) -> HttpResponse:
@@ -46,3 +48,15 @@ def returned(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     """Open requests past their deadline."""
     return _queue(request, "overdue", lists.overdue(request.user, timezone.now()))
+
+
+@login_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    """The supervisor's alerts: surge warnings and escalations, newest first."""
+    staff = require_staff(request, SUPERVISORS)
+    found = (Message.objects.filter(channel=MessageChannel.INAPP,
+                                    recipient=f"user:{request.user.pk}")
+             .order_by("-created_at", "-pk"))
+    return page(request, "desk/alerts.html", {"page_obj": paginate(request, found)},
+                staff=staff)

@@ -3,19 +3,24 @@
 The month is Mehr 1404 (1404-07); figures are read at NOW, 1 Azar 1404 at noon. Every
 expected figure in the tests is worked out by hand from the story told here:
 
-A  phone, district, referred at once; accepted after an hour; resolved in two days;
-   the citizen answers "satisfied" and it closes. Result message sent.
+A  phone, district, referred at once; the citizen calls again half an hour later (a
+   repeat contact); accepted after an hour; resolved in two days; the citizen answers
+   "satisfied" and it closes. Result message sent.
 B  web; accepted late, resolved late; the citizen objects (reopened, not satisfied); it
-   is resolved an hour later, then closes after the quiet period. Result message sent.
+   is resolved an hour later and the citizen answers "satisfied" this time: closed, and
+   satisfied (the latest answer counts). Result message sent.
 C  SMS, an organisation's subject; the organisation returns it (not ours), the
    supervisor refers it to the same organisation again, which answers with a plan whose
-   expected date has passed by NOW. Open, planned.
-D  phone, no location, so it waits for triage five hours until the supervisor refers it;
-   nobody acts on it. Open, overdue, no district.
+   expected date has passed by NOW. Open, planned. Three hours lost in a wrong unit.
+D  phone, no location, so it waits for triage five hours until the supervisor refers it
+   to the district's works department (so it is of that district now); nobody acts on it
+   and the citizen calls again twice. Open, overdue.
 E  phone; rejected after three hours; the message is queued but never delivered.
 F  phone; linked as a duplicate of D a day later.
 I  phone; accepted late, resolved late, closed by the quiet period; never answered, and
    its result message never delivered.
+J  phone, two days in; an hour later the unit asks the citizen a question, answered 26
+   hours later (the unit's clock stands still meanwhile); resolved the next morning.
 G  phone, two days before NOW (next month): open, young.
 G2 phone, ten days before NOW (next month): open.
 H  phone, the month before: resolved and closed; outside the period.
@@ -75,6 +80,7 @@ def build(t: Any) -> dict[str, Case]:
     c: dict[str, Case] = {}
 
     a = c["A"] = new(at=T0, contact_phone="09121111111", contact_name="علی احمدی")
+    actions.record_contact(a, note="دوباره تماس گرفت", by=t.alice, at=T0 + H / 2)
     actions.accept_case(a, by=charlie, at=T0 + H)
     actions.resolve_case(a, note="آسفالت شد", by=charlie, at=T0 + 2 * DAY)
     tell_result(a, "resolved", T0 + 2 * DAY)
@@ -87,7 +93,7 @@ def build(t: Any) -> dict[str, Case]:
     actions.resolve_case(b, note="دوباره انجام شد", by=charlie, at=_after(b, H))
     tell_result(b, "resolved", b.resolved_at)
     deliver(b.resolved_at + H)
-    actions.close_case(b, by=None, at=b.resolved_at + 7 * DAY)
+    actions.answer_satisfaction(b, satisfied=True, by=None, at=b.resolved_at + 2 * H)
 
     cc = c["C"] = new(subject=t.org_subject, at=T0 + 2 * H, channel=Channel.SMS,
                       lat=None, lon=None, contact_phone="09123333333")
@@ -98,12 +104,14 @@ def build(t: Any) -> dict[str, Case]:
 
     d = c["D"] = new(at=T0 + 3 * H, lat=None, lon=None, contact_phone="09124444444")
     actions.refer_case(d, unit=t.unit, by=bob, at=T0 + 8 * H)
+    actions.record_contact(d, note="پیگیری", by=t.alice, at=T0 + 2 * DAY)
+    actions.record_contact(d, note="پیگیری دوباره", by=t.alice, at=T0 + 5 * DAY)
 
     e = c["E"] = new(at=T0 + 4 * H, contact_phone="09125555555")
     actions.reject_case(e, reason="در حریم شهر نیست", by=charlie, at=T0 + 7 * H)
     tell_result(e, "rejected", T0 + 7 * H)  # never delivered
 
-    f = c["F"] = new(at=T0 + 5 * H, contact_phone="09126666666")
+    f = c["F"] = new(at=T0 + 5 * H, contact_phone="09126060606")
     actions.link_duplicate(f, original=d, by=bob, at=T0 + DAY + 5 * H)
 
     i = c["I"] = new(at=T0 + 6 * H, contact_phone="09127777777")
@@ -111,6 +119,11 @@ def build(t: Any) -> dict[str, Case]:
     actions.resolve_case(i, note="انجام شد", by=charlie, at=i.resolve_by + H)
     tell_result(i, "resolved", i.resolve_by + H)  # never delivered
     actions.close_case(i, by=None, at=i.resolve_by + 8 * DAY)
+
+    j = c["J"] = new(at=T0 + 2 * DAY, contact_phone="09121212121")
+    actions.ask_citizen(j, question="پلاک ساختمان چند است؟", by=charlie, at=T0 + 2 * DAY + H)
+    actions.answer_question(j, answer="پلاک ۱۲", by=None, at=T0 + 3 * DAY + 3 * H)
+    actions.resolve_case(j, note="انجام شد", by=charlie, at=T0 + 4 * DAY + H)
 
     c["G"] = new(at=NOW - 2 * DAY, contact_phone="09128888888")
     c["G2"] = new(at=NOW - 10 * DAY, contact_phone="09129999999")

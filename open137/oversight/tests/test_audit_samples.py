@@ -32,14 +32,14 @@ class AuditSampleTests(CityTestCase):
     def test_the_sample_is_drawn_from_each_units_finished_requests_of_the_month(self) -> None:
         population = audit_population(MONTH)
         self.assertEqual({u: {pk for pk, _code in rows} for u, rows in population.items()},
-                         {self.unit.pk: {self.s[n].pk for n in "ABEI"}})
+                         {self.unit.pk: {self.s[n].pk for n in "ABEIJ"}})
         with override_settings(AUDIT_SAMPLE_SIZE=2):
             (sample,) = actions.draw_audit_sample(month=MONTH, by=self.ivy)
         self.assertEqual((sample.month, sample.unit, sample.size, sample.population),
-                         ("1404-07", self.unit, 2, 4))
+                         ("1404-07", self.unit, 2, 5))
         drawn = list(sample.items.values_list("case_id", flat=True))
         self.assertEqual(len(drawn), 2)
-        self.assertTrue(set(drawn) <= {self.s[n].pk for n in "ABEI"})
+        self.assertTrue(set(drawn) <= {self.s[n].pk for n in "ABEIJ"})
 
     def test_the_draw_is_reproducible_from_its_recorded_seed(self) -> None:
         (sample,) = actions.draw_audit_sample(month=MONTH, by=None, size=3)
@@ -62,7 +62,7 @@ class AuditSampleTests(CityTestCase):
 
     def test_a_small_unit_is_audited_whole(self) -> None:
         (sample,) = actions.draw_audit_sample(month=MONTH, by=None, size=50)
-        self.assertEqual(sample.items.count(), 4)
+        self.assertEqual(sample.items.count(), 5)
 
     def test_a_month_that_is_not_over_cannot_be_sampled(self) -> None:
         with self.assertRaises(InvalidInput):
@@ -95,7 +95,7 @@ class AuditSampleTests(CityTestCase):
     def test_the_command_draws_a_given_month_and_refuses_a_bad_one(self) -> None:
         out = StringIO()
         call_command("draw_audit_sample", "--month", "۱۴۰۴-۰۷", "--size", "2", stdout=out)
-        self.assertIn(f"{self.unit.code}: 2 of 4", out.getvalue())
+        self.assertIn(f"{self.unit.code}: 2 of 5", out.getvalue())
         with self.assertRaises(CommandError):
             call_command("draw_audit_sample", "--month", "1404-13", stdout=StringIO())
         out = StringIO()

@@ -78,7 +78,7 @@ class OversightPagesTests(CityTestCase):
     def test_the_dashboard_shows_the_months_figures(self) -> None:
         response = self.get(self.erin, f"/oversight/?{MONTH}", HTTP_ACCEPT_LANGUAGE="en")
         total = response.context["total"]
-        self.assertEqual((total.volume, total.finished, total.reopens), (7, 4, 1))
+        self.assertEqual((total.volume, total.finished, total.reopens), (8, 5, 1))
         self.assertContains(response, "Ranking of districts")
         self.assertContains(response, "deadline compliance")
 
@@ -120,7 +120,7 @@ class OversightPagesTests(CityTestCase):
 
     def test_months_are_accepted_in_persian_digits(self) -> None:
         response = self.get(self.erin, "/oversight/requests/?month=۱۴۰۴-۰۷&figure=volume")
-        self.assertEqual(response.context["page"].paginator.count, 7)
+        self.assertEqual(response.context["page"].paginator.count, 8)
 
     def test_persian_pages_show_persian_digits_and_jalali_months(self) -> None:
         response = self.get(self.erin, f"/oversight/?{MONTH}")
@@ -173,10 +173,10 @@ class OversightPagesTests(CityTestCase):
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         rows = [r for r in sheet.iter_rows(values_only=True)]
-        header = rows.index(next(r for r in rows if r and r[0] == "District"))
+        header = rows.index(next(r for r in rows if r and r[0] == "Place"))
         volumes = {r[0]: r[1] for r in rows[header + 1:]}
-        self.assertEqual(volumes, {self.district.name_en: 5, "No district": 2})
-        for table in ("unit", "group", "subject", "channel", "backlog", "series",
+        self.assertEqual(volumes, {self.district.name_en: 7, "No district": 1})
+        for table in ("responsible", "unit", "group", "subject", "channel", "backlog", "series",
                       "ranking-districts", "ranking-organisations"):
             with self.subTest(table=table):
                 self.assertEqual(self.get(self.erin, f"/oversight/export/{table}.xlsx?{MONTH}")
@@ -228,5 +228,7 @@ class OversightPagesTests(CityTestCase):
         self.assertContains(response, "Council resolution 12/3")
         districts = response.context["rankings"][0]
         first = districts.rows[0]
-        # District 1 holds A, B, E, F, I: first actions 3 of 4 on time, results 3 of 4.
-        self.assertEqual((first[1].value, first[2].value), (self.district.name_en, 75.0))
+        # District 1's own department holds A, B, D, E, F, I, J: first actions 4 of 6 on
+        # time, results 4 of 6; the organisation's C is not District 1's.
+        self.assertEqual((first[1].value, first[2].value), (self.district.name_en, 66.7))
+        self.assertEqual(len(districts.rows), 1)

@@ -3,6 +3,7 @@ from unittest import TestCase
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import override
 
 from open137.core.errors import InvalidInput
 from open137.oversight.figures import (
@@ -59,9 +60,9 @@ class FigureArithmeticTests(TestCase):
 
     def test_grain_rows_roll_up_into_counts_per_key(self) -> None:
         period = [{"district__code": "d1", "unit__code": "u", "subject__code": "s",
-                   "channel": "phone", "volume": 2, "referred": 2, "referral_hours_sum": 3.0},
+                   "channel": "phone", "volume": 2, "taken_up": 2, "referral_hours_sum": 3.0},
                   {"district__code": "d1", "unit__code": "u", "subject__code": "s",
-                   "channel": "web", "volume": 1, "referred": 1, "referral_hours_sum": 0.0}]
+                   "channel": "web", "volume": 1, "taken_up": 1, "referral_hours_sum": 0.0}]
         snapshot = [{"district__code": "d1", "unit__code": "u", "subject__code": "s",
                      "channel": "web", "open": 1, "age_30d+": 1}]
         counts = rolled_up(period, snapshot, [], lambda row: row["district__code"])["d1"]
@@ -76,10 +77,10 @@ class FigureArithmeticTests(TestCase):
 
         # Two rows of one grain (counted in advance and live), a missing sum (None), a row
         # without some field, and referral times in steps of ten seconds (360 an hour).
-        period = [row("d1", "web", volume=2, referred=2, referral_hours_sum=3.0),
-                  row("d1", "web", volume=1, referred=1, referral_hours_sum=None),
+        period = [row("d1", "web", volume=2, taken_up=2, referral_hours_sum=3.0),
+                  row("d1", "web", volume=1, taken_up=1, referral_hours_sum=None),
                   row("d2", "web", volume=4),
-                  row("d2", "phone", volume=1, referred=1, referral_hours_sum=2.0)]
+                  row("d2", "phone", volume=1, taken_up=1, referral_hours_sum=2.0)]
         snapshot = [row("d1", "web", open=2, overdue=1), row("d2", "sms", open=1)]
         audits = [row("d1", "web", audited=1, audit_yes=3)]
         times = [(period[0], {0: 1, 720: 1}), (period[1], {360: 1}), (period[3], {720: 1})]
@@ -89,10 +90,10 @@ class FigureArithmeticTests(TestCase):
         self.assertEqual(grains.times[("d1", "u", "s", "web")], {0: 1, 360: 1, 720: 1})
         by_district = per_key(grains, lambda r: r["district__code"])
         d1, d2 = by_district["d1"], by_district["d2"]
-        self.assertEqual((d1.volume, d1.referred, d1.referral_hours_mean,
+        self.assertEqual((d1.volume, d1.taken_up, d1.referral_hours_mean,
                           d1.referral_hours_median, d1.open, d1.overdue, d1.audit_score),
                          (3, 3, 1.0, 1.0, 2, 1, 0.75))
-        self.assertEqual((d2.volume, d2.referred, d2.referral_hours_mean,
+        self.assertEqual((d2.volume, d2.taken_up, d2.referral_hours_mean,
                           d2.referral_hours_median, d2.open, d2.audited),
                          (5, 1, 2.0, 2.0, 1, 0))
         total = per_key(grains, lambda r: None)[None]
@@ -131,7 +132,13 @@ class JalaliMonthTests(TestCase):
 class DocumentationTests(TestCase):
     def test_every_figure_and_open_data_field_is_documented(self) -> None:
         text = (settings.BASE_DIR / "docs" / "oversight.md").read_text(encoding="utf-8")
-        for definition in DEFINITIONS:
-            self.assertIn(f"(`{definition.key}`)", text)
+        flat = " ".join(text.split())
+        with override("en"):
+            for definition in DEFINITIONS:
+                # The docs say each figure in the very words the pages show.
+                self.assertIn(f"**{definition.name}** (`{definition.key}`): "
+                              f"{' '.join(str(definition.text).split())}", flat)
+            for word in ("composite", "inverse", "inverted"):
+                self.assertNotIn(word, " ".join(str(d.text) for d in DEFINITIONS).lower())
         for name, _meaning in FIELDS:
             self.assertIn(f"| `{name}` |", text)

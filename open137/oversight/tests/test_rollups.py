@@ -133,9 +133,10 @@ class RollupTests(CityTestCase):
         live = queries()
         refresh_rollups(now=now)
         self.assertEqual(queries(), live)
-        # Subject groups; the counted months' cutoffs, their sums, their referral times
+        # Subject groups; the units' districts; the counted months' cutoffs, their sums, their
+        # referral times
         # and the cutoffs again; the other requests; snapshot; audits.
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             figures_for(sel, now)
         with self.assertNumQueries(2):
             series(sel, now)

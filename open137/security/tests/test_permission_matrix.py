@@ -82,6 +82,8 @@ TABLE: dict[str, Row] = {
     "track/<str:code>": Row({"code": "code"}, everyone("200|200")),
     "track/<str:code>/": Row({"code": "code"}, everyone("200|200")),
     "track/<str:code>/answer": Row({"code": "code"}, everyone("3xx|3xx"), method="POST"),
+    # No question is waiting: told so on the tracking page.
+    "track/<str:code>/reply": Row({"code": "code"}, everyone("3xx|3xx"), method="POST"),
     "portal/district": Row(expect=everyone("400")),
     "portal/districts.geojson": Row(expect=everyone("200")),
     "portal/suggest": Row(expect=everyone("200"), method="POST"),
@@ -166,6 +168,8 @@ TABLE: dict[str, Row] = {
     "desk/lookup": Row(expect=signed_in("403", **dict.fromkeys(CENTRE, "400"))),
     "desk/suggestions": Row(expect=signed_in("403", **dict.fromkeys(CENTRE, "200"))),
     "desk/duplicates": Row(expect=signed_in("403", **dict.fromkeys(CENTRE, "200"))),
+    "desk/questions": Row(expect=signed_in("403", **dict.fromkeys(CENTRE, "200"))),
+    "desk/alerts/": Row(expect=signed_in("403", supervisor="200", admin="200")),
     "desk/subjects.json": Row(expect=signed_in("200")),
     "desk/locate.json": Row(expect=signed_in("400")),
     "desk/districts.geojson": Row(expect=signed_in("200")),
@@ -185,6 +189,11 @@ TABLE: dict[str, Row] = {
         "403|403", anon="login|login", token="login|login", apikey="login|login",
         supervisor="3xx|3xx", admin="3xx|3xx", staff="3xx|404", manager="3xx|404",
         other_staff="404|3xx"), method="POST"),
+    # A repeat contact: the centre records it; units and readers may not.
+    "desk/requests/<int:pk>/contact/": Row({"pk": "pk"}, signed_in(
+        "403|403", anon="login|login", token="login|login", apikey="login|login",
+        **dict.fromkeys(CENTRE, "3xx|3xx"), staff="403|404", manager="403|404",
+        other_staff="404|403"), method="POST"),
     # SMS gateway: a shared secret, never a session
     "sms/inbound": Row(expect=everyone("403"), method="POST"),
 }

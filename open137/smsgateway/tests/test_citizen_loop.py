@@ -72,10 +72,20 @@ class CitizenLoopTests(CityTestCase):
         self.assertRegex(reopened["text"], unbroken(case.tracking_code))
 
         resolve(case, "این بار کامل ترمیم شد")
-        self.worker()
+        # The second result asks again, and the answer is taken.
+        [second] = self.worker()
+        self.assertIn("این بار کامل ترمیم شد", second["text"])
+        self.assertEqual(second["text"], result["text"].replace(
+            "چاله با آسفالت گرم پر شد", "این بار کامل ترمیم شد"))
+        case.refresh_from_db()
+        self.assertTrue(actions.awaits_answer(case))
         self.assertEqual(self.reply("۱")["action"], "satisfied")
         case.refresh_from_db()
         self.assertEqual((case.status, case.satisfied), (Status.CLOSED, True))
+        # Each answer stays in the history: the objection, then the satisfied answer.
+        answers = [(e.step, e.data.get("satisfied")) for e in case.events.order_by("at", "pk")
+                   if "satisfied" in e.data]
+        self.assertEqual(answers, [("reopen", False), ("close", True)])
         [thanks] = self.worker()
         self.assertRegex(thanks["text"], unbroken(case.tracking_code))
         self.assertEqual(self.worker(), [])

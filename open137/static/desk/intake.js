@@ -10,7 +10,22 @@
   var source = input.getAttribute("data-source");
   var items = [], active = -1, timer = null, seq = 0, loading = false, pickWhenLoaded = false;
 
-  function changed() { form.dispatchEvent(new CustomEvent("desk:where-changed", { bubbles: true })); }
+  var questions = document.getElementById("subject-questions");
+
+  // The chosen subject's extra questions (the taxi's plate, the bus line...) from the server.
+  function askQuestions() {
+    if (!questions) { return; }
+    if (!code.value) { questions.textContent = ""; return; }
+    fetch(questions.getAttribute("data-source") + "?subject=" + encodeURIComponent(code.value),
+          { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) { questions.innerHTML = html; });
+  }
+
+  function changed() {
+    askQuestions();
+    form.dispatchEvent(new CustomEvent("desk:where-changed", { bubbles: true }));
+  }
 
   function render() {
     list.textContent = "";

@@ -12,6 +12,12 @@
     var notice = document.getElementById("urgent-notice");
     var chosen = checkedSubject();
     if (notice) { notice.hidden = !(chosen && chosen.dataset.urgent); }
+    // The chosen subject's extra questions are shown (and sent); the others' are not.
+    form.querySelectorAll("[data-questions-for]").forEach(function (set) {
+      var mine = !!chosen && set.getAttribute("data-questions-for") === chosen.value;
+      set.hidden = !mine;
+      set.disabled = !mine;
+    });
   }
 
   function pick(code) {

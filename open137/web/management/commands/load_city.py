@@ -43,5 +43,12 @@ class Command(AuditedCommand):
             self.stdout.write(f"{report.labels[name]}: {summary}")
         if added:
             self.stdout.write(f"holidays: created {added}")
+        if report.capped:
+            self.stdout.write(
+                "first-action targets longer than the result target (the first-action "
+                "deadline is capped at the result deadline): " + ", ".join(report.capped))
+        else:
+            self.stdout.write("first-action deadlines: none after its result deadline "
+                              "(a first-action deadline is always capped at the result one)")
         self.stdout.write(self.style.SUCCESS("City pack loaded." if report.changed
                                              else "City pack already up to date."))

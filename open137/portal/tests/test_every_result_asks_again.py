@@ -1,0 +1,22 @@
+"""After an objection and a new result, the tracking page asks "satisfied?" again, and the
+latest answer is the request's."""
+
+from open137.cases import actions
+from open137.cases.workflow import Status
+from open137.portal.tests.helpers import PortalTestCase
+
+
+class EveryResultAsksAgainTests(PortalTestCase):
+    def test_the_second_result_is_answered_on_the_tracking_page(self) -> None:
+        case = self.new_case(contact_phone="09121234567")
+        actions.resolve_case(case, note="انجام شد", by=self.charlie)
+        url = f"/track/{case.tracking_code}"
+        self.client.post(f"{url}/answer", {"answer": "not_satisfied", "phone_end": "4567"})
+        actions.resolve_case(case, note="دوباره انجام شد", by=self.charlie)
+        page = self.client.get(url)
+        self.assertContains(page, 'data-testid="answer-form"')
+        self.client.post(f"{url}/answer", {"answer": "satisfied", "phone_end": "4567"})
+        case.refresh_from_db()
+        self.assertEqual((case.status, case.satisfied), (Status.CLOSED, True))
+        self.assertEqual([e.data["satisfied"] for e in case.events.order_by("at", "pk")
+                          if "satisfied" in e.data], [False, True])
