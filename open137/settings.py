@@ -137,7 +137,8 @@ MIDDLEWARE = [
     "open137.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The city's language whatever the browser says; English by the switch.
+    "open137.web.middleware.CityLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -219,9 +220,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Persian first: the interface starts in Persian, right to left; English is complete too.
-LANGUAGE_CODE = "fa"
+# Persian first: the interface starts in LANGUAGE_CODE (Persian, right to left) whatever the
+# browser asks; the language switch changes it for one person. English is complete too.
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
+LANGUAGE_CODE = envstr("LANGUAGE_CODE", "fa").strip().lower() or "fa"
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ValueError(f"LANGUAGE_CODE: {LANGUAGE_CODE!r} is not one of {list(dict(LANGUAGES))}")
 LOCALE_PATHS = [BASE_DIR / "open137" / "locale"]
 USE_I18N = True
 USE_TZ = True
