@@ -25,6 +25,7 @@ _LETTERS = str.maketrans(
 _FOLDS = str.maketrans(
     {
         "\u06c0": "\u0647",  # ۀ HEH WITH YEH ABOVE -> ه
+        "\u06d5": "\u0647",  # ە AE (some keyboards' heh; ۀ decomposes to it) -> ه
         "\u0623": "\u0627",  # أ -> ا
         "\u0625": "\u0627",  # إ -> ا
         "\u0671": "\u0627",  # ٱ -> ا
