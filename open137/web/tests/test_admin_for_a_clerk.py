@@ -15,6 +15,8 @@ from open137.notifications.texts import default_text
 
 
 class AdminInPersianTests(TestCase):
+    root: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         load_city()
