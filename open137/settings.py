@@ -254,6 +254,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # instead of failing the page.
 WHITENOISE_MANIFEST_STRICT = False
 
+# 404, 403, 400 and 500 pages are templates in open137/templates; an expired form too.
+CSRF_FAILURE_VIEW = "open137.web.views.csrf_failure"
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/home/"
 LOGOUT_REDIRECT_URL = "/"
