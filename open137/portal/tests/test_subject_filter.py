@@ -35,4 +35,4 @@ class SubjectFilterTests(CityTestCase):
     def test_the_form_carries_the_filter_for_browsers_with_scripts(self) -> None:
         page = self.client.get("/").content.decode()
         self.assertIn('id="subject-filter"', page)
-        self.assertIn('data-subject="asphalt"', page)
+        self.assertIn('id="subject-asphalt" value="asphalt"', page)

@@ -54,8 +54,8 @@
     var show = function (codes) {
       groups.forEach(function (group) {
         var any = false;
-        group.querySelectorAll("input[data-subject]").forEach(function (input) {
-          var visible = codes === null || codes.indexOf(input.dataset.subject) >= 0;
+        group.querySelectorAll("input[name=subject]").forEach(function (input) {
+          var visible = codes === null || codes.indexOf(input.value) >= 0;
           var label = group.querySelector("label[for='" + input.id + "']");
           input.hidden = !visible;
           if (label) { label.hidden = !visible; }
