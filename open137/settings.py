@@ -147,7 +147,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",")
 SITE_ROOT = envstr("SITE_ROOT", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the city's name and Jalali dates.
+    "open137.web.apps.CityAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -181,7 +182,8 @@ MIDDLEWARE = [
     "open137.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The city's language whatever the browser says; English by the switch.
+    "open137.web.middleware.CityLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -263,9 +265,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Persian first: the interface starts in Persian, right to left; English is complete too.
-LANGUAGE_CODE = "fa"
+# Persian first: the interface starts in LANGUAGE_CODE (Persian, right to left) whatever the
+# browser asks; the language switch changes it for one person. English is complete too.
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
+LANGUAGE_CODE = envstr("LANGUAGE_CODE", "fa").strip().lower() or "fa"
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ValueError(f"LANGUAGE_CODE: {LANGUAGE_CODE!r} is not one of {list(dict(LANGUAGES))}")
 LOCALE_PATHS = [BASE_DIR / "open137" / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -291,6 +296,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # A file missing from the manifest (tests, a forgotten collectstatic) is served unhashed
 # instead of failing the page.
 WHITENOISE_MANIFEST_STRICT = False
+
+# 404, 403, 400 and 500 pages are templates in open137/templates; an expired form too.
+CSRF_FAILURE_VIEW = "open137.web.views.csrf_failure"
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/home/"

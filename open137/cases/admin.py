@@ -43,10 +43,9 @@ class CaseAdmin(admin.ModelAdmin):
 
     list_display = ["tracking_code", "subject", "status", "unit", "district", "channel",
                     "created_at"]
-    list_filter = ["status", "channel", "priority", "district", "subject__group"]
+    list_filter = ["created_at", "status", "channel", "priority", "district", "subject__group"]
     search_fields = ["tracking_code", "contact_phone", "description"]
     list_select_related = ["subject", "unit", "district"]
-    date_hierarchy = "created_at"
     inlines = [EventInline, AttachmentInline, FollowerInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

@@ -2,13 +2,14 @@
 
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class Named(models.Model):
     """A record with a Persian and an English name; `name` follows the active language."""
 
-    name_fa = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
+    name_fa = models.CharField(_("name (Persian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True

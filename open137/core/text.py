@@ -10,19 +10,29 @@ import unicodedata
 
 ZWNJ = "\u200c"
 
-# Arabic letter variants -> the Persian letters a Persian keyboard types.
+# Arabic keyboard variants -> the Persian letters a Persian keyboard types. Only letters
+# that are the same letter in Persian: hamza forms (أ ؤ ئ ۀ and hamzeh «ٔ») are spelling,
+# «مسئول» and «برنامهٔ» must be stored as written; `fold_letters` equates them for matching.
 _LETTERS = str.maketrans(
     {
         "\u064a": "\u06cc",  # ي ARABIC YEH -> ی FARSI YEH
         "\u0649": "\u06cc",  # ى ALEF MAKSURA -> ی
         "\u0643": "\u06a9",  # ك ARABIC KAF -> ک KEHEH
         "\u0629": "\u0647",  # ة TEH MARBUTA -> ه
+    }
+)
+# For matching only: the hamza forms read as their bare letters, hamzeh dropped.
+_FOLDS = str.maketrans(
+    {
         "\u06c0": "\u0647",  # ۀ HEH WITH YEH ABOVE -> ه
+        "\u06d5": "\u0647",  # ە AE (some keyboards' heh; ۀ decomposes to it) -> ه
         "\u0623": "\u0627",  # أ -> ا
         "\u0625": "\u0627",  # إ -> ا
         "\u0671": "\u0627",  # ٱ -> ا
         "\u0624": "\u0648",  # ؤ -> و
         "\u0626": "\u06cc",  # ئ -> ی
+        "\u0654": None,       # ٔ HAMZA ABOVE (the ezafe of «برنامهٔ»)
+        "\u0655": None,       # ٕ HAMZA BELOW
     }
 )
 
@@ -34,8 +44,9 @@ _TO_LATIN = str.maketrans(
 )
 _TO_PERSIAN = str.maketrans({str(i): c for i, c in enumerate(_PERSIAN_DIGITS)})
 
-# Harakat, tanwin, shadda, sukun, superscript alef and similar marks; tatweel.
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# Harakat, tanwin, shadda, sukun, superscript alef and similar marks; tatweel. Not madda
+# and hamza above or below (U+0653-U+0655), which are part of the spelling.
+_DIACRITICS = re.compile("[\u064b-\u0652\u0656-\u065f\u0670\u06d6-\u06ed\u0640]")
 # Zero-width and direction marks that sneak in from copy and paste (not ZWNJ).
 _INVISIBLES = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -55,10 +66,12 @@ def normalize_text(value: str) -> str:
     """Canonical Persian text for storage: letters, digits, spaces and ZWNJ cleaned up."""
     if not value:
         return ""
+    # Marks go before composing, so that a letter and a hamza they separated compose now
+    # rather than on a second pass (normalising twice must change nothing).
+    value = _DIACRITICS.sub("", value)
     value = unicodedata.normalize("NFC", value)
     value = value.translate(_LETTERS)
     value = latin_digits(value)
-    value = _DIACRITICS.sub("", value)
     value = _INVISIBLES.sub("", value)
     value = _SPACES.sub(" ", value)
     # ZWNJ next to a space or at either end of a word is noise; runs of it collapse to one.
@@ -68,8 +81,13 @@ def normalize_text(value: str) -> str:
     return "\n".join(lines).strip()
 
 
+def fold_letters(value: str) -> str:
+    """Normalised text with hamza forms read as bare letters: for matching, never storage."""
+    return normalize_text(value).translate(_FOLDS)
+
+
 def search_key(value: str) -> str:
     """A folded form for matching: normalised, lower-case, ZWNJ as space, one space."""
-    value = normalize_text(value).lower().replace(ZWNJ, " ")
+    value = fold_letters(value).lower().replace(ZWNJ, " ")
     value = value.replace("\u0622", "\u0627")  # آ -> ا: people type either
     return " ".join(value.split())

@@ -11,10 +11,9 @@ CalendarAdmin = RoutingConfigAdmin
 @admin.register(Holiday)
 class HolidayAdmin(CalendarAdmin):
     list_display = ["date", "name_fa", "name_en", "estimated"]
-    list_filter = ["estimated"]
+    list_filter = ["date", "estimated"]
     list_editable = ["estimated"]
     search_fields = ["name_fa", "name_en"]
-    date_hierarchy = "date"
 
 
 @admin.register(WorkingDay)

@@ -49,6 +49,8 @@ class WorkingDay(models.Model):
                 condition=models.Q(opens__isnull=True, closes__isnull=True)
                 | models.Q(opens__lt=models.F("closes")),
                 name="working_day_opens_before_close",
+                violation_error_message=_("Give both hours, opening before closing, or "
+                                          "neither for a day off."),
             )
         ]
 

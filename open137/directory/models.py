@@ -164,6 +164,8 @@ class RoutingRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(district__isnull=False) | models.Q(area__isnull=False),
                 name="routing_rule_has_place",
+                violation_error_message=_("A rule needs a place: choose a district or draw "
+                                          "an area."),
             )
         ]
 
@@ -210,6 +212,7 @@ class Staff(models.Model):
                 condition=~models.Q(role__in=["unit_staff", "unit_manager"])
                 | models.Q(unit__isnull=False),
                 name="unit_roles_have_unit",
+                violation_error_message=_("Unit staff and unit managers need their unit."),
             )
         ]
 

@@ -12,8 +12,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     list_display = ["source", "path", "started_at", "finished_at", "rows", "imported",
                     "rejected", "skipped"]
-    list_filter = ["source"]
-    date_hierarchy = "started_at"
+    list_filter = ["started_at", "source"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -73,9 +73,8 @@ class IncidentAdmin(AuditedAdmin):
     form = IncidentForm
     list_display = ["pk", "subject", "district", "status", "starts_at", "ends_at",
                     "created_at", "created_by"]
-    list_filter = ["status", "subject", "district"]
+    list_filter = ["created_at", "status", "subject", "district"]
     search_fields = ["message_fa", "message_en", "subject__code"]
-    date_hierarchy = "created_at"
     autocomplete_fields = ["subject"]
     list_select_related = ["subject", "district", "created_by"]
     fields = ["subject", "district", "area", "starts_at", "ends_at", "message_fa",

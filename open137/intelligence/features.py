@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable
 
-from open137.core.text import ZWNJ, normalize_text
+from open137.core.text import ZWNJ, fold_letters
 
 # Endings and the verbal prefix that writers attach with a ZWNJ, a space or nothing.
 _SUFFIX = r"(?:ها|های|هایی|هام|هات|هاش|هامون|هاتون|هاشون|تر|ترین)"
@@ -31,7 +31,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 
 def canonical(text: str) -> str:
     """Normalised, lower case, آ as ا, punctuation as space; ZWNJ kept."""
-    text = normalize_text(text).lower().replace("\u0622", "\u0627")
+    text = fold_letters(text).lower().replace("\u0622", "\u0627")
     text = _LATIN_WORD.sub(lambda m: re.sub(r"['`\-]", "", m.group(0)), text)
     return " ".join(_PUNCTUATION.sub(" ", text).split())
 

@@ -1,11 +1,15 @@
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +22,15 @@ from open137.notifications.models import (
     MessageTemplate,
     WebhookEndpoint,
 )
-from open137.notifications.texts import TEXTS, default_text
+from open137.notifications.texts import TEXTS, Kind, default_text
+
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+def _placeholders_apart(text: str) -> str:
+    """The text with each %(placeholder)s set apart, left to right, inside Persian."""
+    return mark_safe(PLACEHOLDER.sub(  # noqa: S308 (the text is escaped first)
+        r'<code dir="ltr">\g<0></code>', str(escape(text))))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,9 +64,8 @@ class AttemptInline(admin.TabularInline):
 class MessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "channel", "kind", "recipient", "status", "attempts",
                     "next_attempt_at", "sent_at", "request_link"]
-    list_filter = ["status", "channel", "kind", "urgent"]
+    list_filter = ["created_at", "status", "channel", "kind", "urgent"]
     search_fields = ["recipient", "idempotency_key", "text"]
-    date_hierarchy = "created_at"
     readonly_fields = ["channel", "kind", "recipient", "endpoint", "subject", "text", "payload",
                        "request_link", "language", "urgent", "idempotency_key", "status",
                        "attempts", "created_at", "next_attempt_at", "expires_at",
@@ -83,19 +94,22 @@ class MessageAdmin(ReadOnlyAdmin):
 @admin.register(DeliveryAttempt)
 class DeliveryAttemptAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "message", "ok", "status_code", "error", "worker"]
-    list_filter = ["ok", "message__channel"]
+    list_filter = ["started_at", "ok", "message__channel"]
     list_select_related = ["message"]
     search_fields = ["message__recipient", "error"]
-    date_hierarchy = "started_at"
 
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(AuditedAdmin):
+    """Every kind of message is listed with its built-in wording and placeholders; rewording
+    one starts from its built-in text."""
+
     list_display = ["kind", "language", "text", "updated_at"]
     list_filter = ["language", "kind"]
     search_fields = ["text", "subject"]
     readonly_fields = ["placeholders", "built_in_text"]
     actions = ["reset"]
+    change_list_template = "admin/notifications/messagetemplate/change_list.html"
 
     @admin.display(description=gettext_lazy("placeholders this kind may use"))
     def placeholders(self, obj: MessageTemplate) -> str:
@@ -108,6 +122,46 @@ class MessageTemplateAdmin(AuditedAdmin):
             return "-"
         return default_text(obj.kind, obj.language)[1]
 
+    def built_in_messages(self) -> list[dict[str, Any]]:
+        """One row per kind: its placeholders and, per language, the wording in use."""
+        saved = {(t.kind, t.language): t for t in MessageTemplate.objects.all()}
+        add = reverse("admin:notifications_messagetemplate_add")
+        rows = []
+        for kind, label in Kind.choices:
+            if kind not in TEXTS:
+                continue
+            texts = []
+            for language, language_name in settings.LANGUAGES:
+                template = saved.get((kind, language))
+                texts.append({
+                    "language": language_name, "code": language,
+                    "text": _placeholders_apart(
+                        template.text if template else default_text(kind, language)[1]),
+                    "reworded": template is not None,
+                    "url": (reverse("admin:notifications_messagetemplate_change",
+                                    args=[template.pk]) if template
+                            else f"{add}?{urlencode({'kind': kind, 'language': language})}"),
+                })
+            rows.append({"kind": label, "code": kind, "texts": texts,
+                         "placeholders": [f"%({p})s" for p in TEXTS[kind].placeholders]})
+        return rows
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+                        ) -> HttpResponse:
+        context = {**(extra_context or {}), "built_in_messages": self.built_in_messages()}
+        return super().changelist_view(request, extra_context=context)
+
+    def add_view(self, request: HttpRequest, form_url: str = "",
+                 extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Without a kind chosen, first choose the message to reword (from the list)."""
+        if request.method == "GET" and not request.GET.get("kind"):
+            return TemplateResponse(request, "admin/notifications/messagetemplate/choose.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta,
+                "title": _("Choose the message to reword"),
+                "built_in_messages": self.built_in_messages(),
+            })
+        return super().add_view(request, form_url, extra_context)
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """A new template starts from the built-in wording of the kind and language asked."""
         initial = super().get_changeform_initial_data(request)
@@ -115,6 +169,7 @@ class MessageTemplateAdmin(AuditedAdmin):
         language = str(initial.get("language") or settings.LANGUAGE_CODE)
         if kind in TEXTS:
             subject, text = default_text(kind, language)
+            initial.setdefault("language", language)
             initial.setdefault("text", text)
             initial.setdefault("subject", subject)
         return initial

@@ -104,6 +104,7 @@ class RankingWeights(models.Model):
                 condition=models.Q(compliance__gt=0) | models.Q(satisfaction__gt=0)
                 | models.Q(reopen__gt=0) | models.Q(misroute__gt=0) | models.Q(audit__gt=0),
                 name="some_weight_positive",
+                violation_error_message=_("At least one weight must be above zero."),
             ),
         ]
 

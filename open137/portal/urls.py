@@ -14,5 +14,6 @@ urlpatterns = [
     path("portal/district", views.district, name="portal_district"),
     path("portal/districts.geojson", views.districts, name="portal_districts"),
     path("portal/suggest", views.suggest, name="portal_suggest"),
+    path("portal/subjects", views.subjects, name="portal_subjects"),
     path("portal/nearby", views.nearby, name="portal_nearby"),
 ]

@@ -25,6 +25,7 @@ from open137.core.text import latin_digits, persian_digits
 from open137.directory.models import District, Kind, Subject
 from open137.directory.queries import city, locate_district
 from open137.directory.questions import form_questions
+from open137.directory.search import find_subjects
 from open137.portal import hints
 from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
@@ -283,6 +284,16 @@ def suggest(request: HttpRequest) -> HttpResponse:
     confident = found[0][0].code if found and found[0][1] >= hints.confident_score() else ""
     return render(request, "portal/_suggestions.html",
                   {"suggestions": found, "confident": confident})
+
+
+@require_GET
+def subjects(request: HttpRequest) -> JsonResponse:
+    """The subjects the citizen's words name («چاله», «سگ ولگرد»), best first, for the
+    subject filter above the groups."""
+    allowed, _retry = hit(f"portal-subjects:{client_address(request)}",
+                          getattr(settings, "RATE_LIMIT_CLASSIFY", "120/m"))
+    found = find_subjects(request.GET.get("q", "")[:200], limit=12) if allowed else []
+    return JsonResponse({"codes": [m.subject.code for m in found]})
 
 
 @require_POST

@@ -15,9 +15,8 @@ class ContactViewAdmin(admin.ModelAdmin):
     """Read only: the record of who saw which citizen's contact details."""
 
     list_display = ["at", "username", "case", "where"]
-    list_filter = ["where", "at"]
+    list_filter = ["at", "where"]
     search_fields = ["username", "case__tracking_code"]
-    date_hierarchy = "at"
     list_select_related = ["case"]
     readonly_fields = ["at", "username", "by", "case", "where"]
 

@@ -50,3 +50,9 @@ def locked_out(request: HttpRequest, credentials: object = None, *args: object,
     """Too many failed sign-ins: say so plainly, and for how long."""
     minutes = settings.LOGIN_LOCKOUT_MINUTES
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (it expired, or cookies are blocked): said
+    in the person's language and the site's layout, not Django's bare English page."""
+    return render(request, "403_csrf.html", status=403)

@@ -14,7 +14,8 @@ from open137.deadlines.calendar import WorkingCalendar
 
 PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC = "٠١٢٣٤٥٦٧٨٩"
-ALPHABET = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكة ۀأإؤئ\u200c \u064e\u0640" + PERSIAN + "0129abc"
+ALPHABET = ("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكة ۀأإؤئ\u200c \u064e\u0640\u0654\u0657"
+            + PERSIAN + "0129abc")
 persian_text = st.text(alphabet=st.sampled_from(list(ALPHABET)), max_size=60)
 
 
@@ -29,6 +30,13 @@ class NormaliserProperties(SimpleTestCase):
         out = normalize_text(t)
         for ch in "يكة" + PERSIAN + ARABIC + "\u0640\u064e":
             self.assertNotIn(ch, out)
+
+    @given(persian_text, persian_text)
+    def test_hamzeh_after_a_word_survives_normalisation(self, before: str, after: str) -> None:
+        out = normalize_text(f"{before} برنامهٔ {after}")
+        self.assertIn("برنامهٔ", out)
+        self.assertEqual(out.count("\u0654"), normalize_text(f"{before} {after}").count("\u0654")
+                         + 1)
 
     @given(persian_text)
     def test_search_key_ignores_zwnj_and_letter_variants(self, text: str) -> None:

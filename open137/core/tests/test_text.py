@@ -28,6 +28,15 @@ class NormaliseTextTests(SimpleTestCase):
     def test_empty_text_stays_empty(self) -> None:
         self.assertEqual(normalize_text(""), "")
 
+    def test_hamzeh_and_hamza_letters_are_kept_as_written(self) -> None:
+        for text in ["برنامهٔ کار", "خانۀ من", "مسئول", "مؤسسه", "رأی", "تأخیر"]:
+            self.assertEqual(normalize_text(text), text)
+        self.assertEqual(normalize_text("برنامهـٔ"), "برنامهٔ")
+
+    def test_search_key_reads_hamza_forms_as_bare_letters(self) -> None:
+        self.assertEqual(search_key("برنامهٔ کار"), search_key("برنامه کار"))
+        self.assertEqual(search_key("خانۀ مسئول"), search_key("خانه مسیول"))
+
     def test_search_key_treats_letter_variants_and_zwnj_as_equal(self) -> None:
         self.assertEqual(search_key("جمع‌آوری زباله"), search_key("جمع آوري زباله"))
         self.assertEqual(search_key("Snow CLEARING"), "snow clearing")

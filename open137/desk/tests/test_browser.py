@@ -94,6 +94,33 @@ class DeskInBrowserTests(BrowserTestCase):
         self.assertEqual(self.page.locator("[data-testid=caller] tbody tr").count(), 2)
         self.screenshot("desk-intake-en")
 
+    def test_an_operator_finds_asphalt_by_the_callers_words_on_an_english_windows(self) -> None:
+        # A call-centre PC whose browser asks for English still gets the Persian desk.
+        self.context.close()
+        self.context = self.browser.new_context(locale="en-US", viewport={"width": 1280,
+                                                                         "height": 900},
+                                                bypass_csp=self.bypass_csp)
+        self.page = self.context.new_page()
+        self.login("alice")
+        self.page.goto(self.url("/desk/"))
+        self.page.wait_for_selector("html[lang=fa][dir=rtl]")
+        self.page.wait_for_selector("#subject-search:focus")
+        # The caller's word that found the subject is shown beside its name.
+        for words, shown in [("چاله", "چاله"), ("دست‌انداز", "دست‌انداز"), ("asphalt", "")]:
+            self.page.fill("#subject-search", "")
+            self.page.wait_for_selector("#subject-options", state="hidden")
+            self.page.keyboard.type(words)
+            first = self.page.wait_for_selector("#subject-options li[data-code]:first-child")
+            self.assertEqual(first.get_attribute("data-code"), "asphalt", words)
+            self.assertIn("آسفالت", first.inner_text())
+            self.assertEqual(first.query_selector(".badge") is not None, bool(shown))
+            if shown:
+                self.assertEqual(first.query_selector(".badge").inner_text(), shown)
+        self.page.keyboard.press("ArrowDown")
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_selector("#id_kind:focus")
+        self.assertEqual(self.page.input_value("#subject-code"), "asphalt")
+
     def test_clicking_the_map_fills_in_the_district_at_once(self) -> None:
         self.login("alice")
         self.page.goto(self.url("/desk/"))

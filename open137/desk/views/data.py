@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from open137.core.dates import is_persian
 from open137.core.text import latin_digits
 from open137.desk.access import require_staff
-from open137.desk.subjects import search_subjects
+from open137.desk.subjects import find_subjects
 from open137.directory.models import District
 from open137.directory.queries import locate_district
 
@@ -18,14 +18,15 @@ from open137.directory.queries import locate_district
 @login_required
 @require_GET
 def subjects(request: HttpRequest) -> JsonResponse:
-    """Subjects matching what the operator typed, for the search box."""
+    """Subjects matching what the operator typed, for the search box; `matched` is the
+    caller's word (a synonym) that found the subject, when its names do not show it."""
     require_staff(request)
     persian = is_persian()
     results = [
-        {"code": s.code, "name": s.name,
-         "other": s.name_en if persian else s.name_fa,
-         "group": s.group.name if s.group else ""}
-        for s in search_subjects(request.GET.get("q", "")[:200])
+        {"code": m.subject.code, "name": m.subject.name,
+         "other": m.subject.name_en if persian else m.subject.name_fa,
+         "group": m.subject.group.name if m.subject.group else "", "matched": m.synonym}
+        for m in find_subjects(request.GET.get("q", "")[:200])
     ]
     return JsonResponse({"results": results})
 

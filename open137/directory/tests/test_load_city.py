@@ -115,6 +115,12 @@ class BrokenPackTests(TestCase):
         e = self.broken(lambda s: s.replace("code: misc", "code: pothole"))
         self.assertEqual((e.entry, e.field), ("categories[3] (pothole)", "code"))
 
+    def test_synonyms_must_be_a_list_of_words(self) -> None:
+        e = self.broken(lambda s: s.replace("resolve_days: 3}", "resolve_days: 3, synonyms: چاله}"))
+        self.assertEqual((e.entry, e.field), ("categories[0] (pothole)", "synonyms"))
+        e = self.broken(lambda s: s.replace("resolve_days: 3}", "resolve_days: 3, synonyms: [1]}"))
+        self.assertEqual(e.field, "synonyms")
+
     def test_missing_name(self) -> None:
         e = self.broken(lambda s: s.replace("fa: چاله,", ""))
         self.assertEqual(e.field, "fa")

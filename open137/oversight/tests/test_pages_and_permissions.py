@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.db import connection
@@ -38,10 +39,12 @@ class OversightPagesTests(CityTestCase):
         cls.mona = make_user("mona", Staff.Role.UNIT_MANAGER, cls.unit)
         cls.otto = make_user("otto", Staff.Role.UNIT_MANAGER, cls.other_unit)
 
-    def get(self, user: User | None, url: str, **extra: str) -> Any:
+    def get(self, user: User | None, url: str, *, language: str = "", **extra: str) -> Any:
         self.client.logout()
         if user is not None:
             self.client.force_login(user)
+        if language:  # chosen with the language switch, which keeps it in a cookie
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         return self.client.get(url, **extra)
 
     def test_anonymous_visitors_are_sent_to_the_login_page(self) -> None:
@@ -67,7 +70,7 @@ class OversightPagesTests(CityTestCase):
 
     def test_every_number_on_the_dashboard_links_to_its_requests(self) -> None:
         response = self.get(self.erin, f"/oversight/?{MONTH}&lang=en",
-                            HTTP_ACCEPT_LANGUAGE="en")
+                            language="en")
         html = response.content.decode()
         links = set(re.findall(r'href="(/oversight/requests/\?[^"]+)"', html))
         self.assertIn("/oversight/requests/?from=1404-07&amp;to=1404-07&amp;figure=volume", links)
@@ -76,7 +79,7 @@ class OversightPagesTests(CityTestCase):
         self.assertEqual(list(listed.context["page"].object_list), [self.s["B"]])
 
     def test_the_dashboard_shows_the_months_figures(self) -> None:
-        response = self.get(self.erin, f"/oversight/?{MONTH}", HTTP_ACCEPT_LANGUAGE="en")
+        response = self.get(self.erin, f"/oversight/?{MONTH}", language="en")
         total = response.context["total"]
         self.assertEqual((total.volume, total.finished, total.reopens), (8, 5, 1))
         self.assertContains(response, "Ranking of districts")
@@ -107,13 +110,13 @@ class OversightPagesTests(CityTestCase):
         self.assertContains(response, a.contact_name)
 
     def test_bad_filters_are_answered_in_the_users_language(self) -> None:
-        response = self.get(self.erin, "/oversight/?month=1404-13", HTTP_ACCEPT_LANGUAGE="en")
+        response = self.get(self.erin, "/oversight/?month=1404-13", language="en")
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "Write a Jalali month as year-month", status_code=400)
         response = self.get(self.erin, "/oversight/?month=1404-07&to=1404-05",
-                            HTTP_ACCEPT_LANGUAGE="en")
+                            language="en")
         self.assertContains(response, "must not end before it starts", status_code=400)
-        response = self.get(self.erin, "/oversight/?district=nowhere", HTTP_ACCEPT_LANGUAGE="en")
+        response = self.get(self.erin, "/oversight/?district=nowhere", language="en")
         self.assertContains(response, "nowhere", status_code=400)
         response = self.get(self.erin, "/oversight/requests/?figure=gossip")
         self.assertEqual(response.status_code, 400)
@@ -143,7 +146,7 @@ class OversightPagesTests(CityTestCase):
         item.refresh_from_db()
         self.assertEqual((item.answers, item.score, item.graded_by), (
             [True, True, False, True], 3, self.ivy))
-        page = self.get(self.erin, f"/oversight/?{MONTH}", HTTP_ACCEPT_LANGUAGE="en")
+        page = self.get(self.erin, f"/oversight/?{MONTH}", language="en")
         units = {t.key: t for t in page.context["tables"]}["unit"]
         row = next(r for r in units.rows if r[0].value == self.unit.name_en)
         audit = row[[k for k, _l in units.columns].index("audit_score")]
@@ -168,7 +171,7 @@ class OversightPagesTests(CityTestCase):
 
     def test_any_table_exports_to_xlsx(self) -> None:
         response = self.get(self.erin, f"/oversight/export/district.xlsx?{MONTH}",
-                            HTTP_ACCEPT_LANGUAGE="en")
+                            language="en")
         self.assertEqual(response["Content-Type"],
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -192,7 +195,7 @@ class OversightPagesTests(CityTestCase):
 
     def test_the_monthly_report_prints(self) -> None:
         response = self.get(self.erin, "/oversight/report/?month=1404-07",
-                            HTTP_ACCEPT_LANGUAGE="en")
+                            language="en")
         self.assertContains(response, "Monthly report to the city council: Mehr 1404")
         self.assertContains(response, "oversight/oversight.css")
         css = Path(finders.find("oversight/oversight.css")).read_text(encoding="utf-8")
@@ -224,7 +227,7 @@ class OversightPagesTests(CityTestCase):
     def test_the_published_weights_are_the_ones_the_ranking_uses(self) -> None:
         RankingWeights.objects.create(compliance=1, satisfaction=0, reopen=0, misroute=0,
                                       audit=0, note="Council resolution 12/3")
-        response = self.get(self.erin, f"/oversight/?{MONTH}", HTTP_ACCEPT_LANGUAGE="en")
+        response = self.get(self.erin, f"/oversight/?{MONTH}", language="en")
         self.assertContains(response, "Council resolution 12/3")
         districts = response.context["rankings"][0]
         first = districts.rows[0]

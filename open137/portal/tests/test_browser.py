@@ -105,6 +105,20 @@ class PortalInBrowserTests(BrowserTestCase):
         self.page.wait_for_url(f"**/track/{case.tracking_code}")
         self.assert_only_this_host(requested)
 
+    def test_a_citizen_finds_the_subject_by_their_own_words(self) -> None:
+        self.on_a_phone()
+        self.page.goto(self.url("/"))
+        self.page.fill("[data-testid=subject-filter]", "دست انداز")
+        expect(self.page.locator("label[for=subject-asphalt]")).to_be_visible()
+        expect(self.page.locator("label[for=subject-garbage]")).to_be_hidden()
+        self.page.click("label[for=subject-asphalt]")
+        expect(self.page.locator("#subject-asphalt")).to_be_checked()
+        self.page.fill("[data-testid=subject-filter]", "no such words")
+        expect(self.page.locator("#subject-filter-none")).to_be_visible()
+        self.page.fill("[data-testid=subject-filter]", "")
+        expect(self.page.locator("details.subject-group").first).to_be_visible()
+        expect(self.page.locator("#subject-filter-none")).to_be_hidden()
+
     def test_an_urgent_subject_shows_the_call_137_notice(self) -> None:
         self.on_a_phone()
         self.page.goto(self.url("/"))

@@ -88,6 +88,7 @@ TABLE: dict[str, Row] = {
     "portal/districts.geojson": Row(expect=everyone("200")),
     "portal/suggest": Row(expect=everyone("200"), method="POST"),
     "portal/nearby": Row(expect=everyone("200"), method="POST"),
+    "portal/subjects": Row(expect=everyone("200")),
     # web
     "healthz": Row(expect=everyone("200")),
     "i18n/setlang/": Row(expect=everyone("3xx"), method="POST"),

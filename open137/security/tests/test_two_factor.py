@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from open137.cases.testing import make_user
@@ -51,9 +52,9 @@ class TwoFactorSignInTests(TestCase):
         response = self.client.get("/desk/triage/")
         self.assertRedirects(response, "/accounts/two-factor/verify/?next=%2Fdesk%2Ftriage%2F",
                              fetch_redirect_response=False)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         wrong = self.client.post("/accounts/two-factor/verify/",
-                                 {"code": "000000", "next": "/desk/triage/"},
-                                 HTTP_ACCEPT_LANGUAGE="en")
+                                 {"code": "000000", "next": "/desk/triage/"})
         self.assertEqual(wrong.status_code, 400)
         self.assertContains(wrong, "This code is not right", status_code=400)
         code = totp.code_at(device.secret, totp.counter_at())

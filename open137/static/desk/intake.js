@@ -37,6 +37,13 @@
       li.className = "list-group-item list-group-item-action py-1" + (i === active ? " active" : "");
       li.setAttribute("data-index", String(i));
       li.setAttribute("data-code", item.code);
+      if (item.matched) {
+        // The caller's word that found it («چاله»), so the operator sees why it is offered.
+        var word = document.createElement("span");
+        word.className = "badge text-bg-light border me-1 ms-1";
+        word.textContent = item.matched;
+        li.appendChild(word);
+      }
       var name = document.createElement("span");
       name.textContent = item.name;
       li.appendChild(name);

@@ -48,6 +48,44 @@
     }
   });
 
+  // The subject filter: the citizen's own words («چاله», «سگ ولگرد») narrow the groups to
+  // the subjects the server's search finds by their names and synonyms.
+  var filterBox = document.getElementById("subject-filter-box");
+  var filter = document.getElementById("subject-filter");
+  if (filterBox && filter && window.fetch) {
+    filterBox.hidden = false;
+    var none = document.getElementById("subject-filter-none");
+    var groups = form.querySelectorAll("details.subject-group");
+    var filterTimer = null, filterSeq = 0;
+    var show = function (codes) {
+      groups.forEach(function (group) {
+        var any = false;
+        group.querySelectorAll("input[name=subject]").forEach(function (input) {
+          var visible = codes === null || codes.indexOf(input.value) >= 0;
+          var label = group.querySelector("label[for='" + input.id + "']");
+          input.hidden = !visible;
+          if (label) { label.hidden = !visible; }
+          any = any || visible;
+        });
+        group.hidden = !any;
+        if (codes !== null) { group.open = any; }
+      });
+      none.hidden = codes === null || codes.length > 0;
+    };
+    filter.addEventListener("input", function () {
+      clearTimeout(filterTimer);
+      var text = filter.value.trim();
+      if (!text) { show(null); return; }
+      filterTimer = setTimeout(function () {
+        var mine = ++filterSeq;
+        fetch(filter.dataset.source + "?q=" + encodeURIComponent(text), {headers: {Accept: "application/json"}})
+          .then(function (r) { return r.json(); })
+          .then(function (data) { if (mine === filterSeq) { show(data.codes || []); } })
+          .catch(function () { show(null); });
+      }, 200);
+    });
+  }
+
   // A sure suggestion is chosen for the citizen until they choose for themselves.
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (event.target.id !== "suggestions") { return; }

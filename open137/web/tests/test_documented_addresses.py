@@ -1,0 +1,41 @@
+"""Every address the README and docs/ name leads to a page: no documented 404."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.test import SimpleTestCase
+from django.urls import Resolver404, resolve
+
+ADDRESS = re.compile(r"`(/[^`\s]*)`")
+ONLY_WITH_DEBUG = {"/media/"}  # served by the proxy in production
+
+
+def documented_addresses() -> list[tuple[str, str]]:
+    root = Path(settings.BASE_DIR)
+    found = []
+    for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for address in ADDRESS.findall(path.read_text(encoding="utf-8")):
+            found.append((path.name, address))
+    return found
+
+
+class DocumentedAddressTests(SimpleTestCase):
+    def test_every_documented_address_resolves_to_a_named_page(self) -> None:
+        addresses = documented_addresses()
+        self.assertGreater(len(addresses), 30)
+        for document, address in addresses:
+            if address in ONLY_WITH_DEBUG:
+                continue
+            path = re.sub(r"<[^>]+>", "1", address.split("?", 1)[0])
+            with self.subTest(document=document, address=address):
+                try:
+                    match = resolve(path)
+                except Resolver404:
+                    self.fail(f"{document} names {address}, which is not a page")
+                # The API answers unknown paths under it with its own 404 view; a base that
+                # other addresses begin with (/api/v1/) need not be a page itself.
+                base = any(other != address and other.startswith(address)
+                           for _doc, other in addresses)
+                if not base:
+                    self.assertNotEqual(match.func.__name__, "not_found", address)
