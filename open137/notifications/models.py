@@ -21,6 +21,7 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("email")
     WEBHOOK = "webhook", _("webhook")
+    MESSENGER = "messenger", _("messenger")
 
 
 class State(models.TextChoices):
@@ -67,7 +68,11 @@ class WebhookEndpoint(models.Model):
 
 
 class Message(models.Model):
-    """One SMS, email or webhook call to deliver, with its delivery state."""
+    """One SMS, email, webhook call or messenger message to deliver, with its delivery state.
+
+    A messenger message is a Bot API call: `recipient` is the chat, `text` the message (or
+    the photo's caption) and `payload` the method with its other parameters.
+    """
 
     channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
