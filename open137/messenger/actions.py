@@ -103,8 +103,11 @@ def _take(parsed: Parsed, photo: Fetched | str | None, *, by: User, now: datetim
             incoming = replace(incoming, problem=_("We could not receive that photo; please "
                                                    "send it again."))
     result = talk.step(state, incoming, Catalog(), chat=chat)
+    outcome = _outcome(result)
     with override(result.state.language):
         result = _carry_out(conversation, result, photo, by=by, now=now)
+    if outcome == "submitted" and result.state.step != talk.Step.IDLE:
+        outcome = "refused"
     conversation.step = result.state.step
     conversation.draft = result.state.draft
     conversation.language = result.state.language
@@ -124,7 +127,7 @@ def _take(parsed: Parsed, photo: Fetched | str | None, *, by: User, now: datetim
     elif result.toast:
         result.replies.insert(0, talk.Reply(result.toast))
     _send(chat, result, key=key, language=result.state.language, first=sent)
-    return _outcome(result)
+    return outcome
 
 
 def _timeout() -> timedelta:
@@ -319,5 +322,5 @@ def hold_poller(*, holder: str, seconds: float, now: datetime | None = None) -> 
     now = now or timezone.now()
     Poller.objects.get_or_create(name="updates", defaults={"lease_until": now})
     return Poller.objects.filter(name="updates").filter(
-        Q(holder=holder) | Q(lease_until__lt=now)).update(
+        Q(holder=holder) | Q(lease_until__lte=now)).update(
         holder=holder, lease_until=now + timedelta(seconds=seconds)) == 1

@@ -10,7 +10,6 @@ from datetime import date
 from importlib import import_module
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from open137.cases.models import Case, CaseEvent
@@ -175,7 +174,3 @@ def _place_search() -> Any:
         if callable(search):
             return search
     return None
-
-
-def photo_limit() -> int:
-    return int(settings.UPLOAD_MAX_BYTES)

@@ -37,12 +37,13 @@ PNG = bytes.fromhex(
 
 @dataclass
 class Call:
-    """One Bot API call the platform received, and the status it answered."""
+    """One Bot API call the platform received, and the status it answered (0 while it is
+    still being answered)."""
 
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
-    status: int = 200
+    status: int = 0
 
     @property
     def chat(self) -> str:
@@ -92,6 +93,7 @@ class FakePlatform:
         self.chats: set[str] = set()
         self.blocked: set[str] = set()
         self.webhook: dict[str, Any] = {}
+        self.retry_after = 1  # what a 429 asks for
         self.next_update = 7001
         self.next_message = 1
         self.next_file = 1
@@ -206,13 +208,14 @@ class FakePlatform:
             fault = self.faults.get(method, []).pop(0) if self.faults.get(method) else None
         try:
             if fault == TIMEOUT:
+                call.status = 502  # the caller gives up before the answer
                 time.sleep(self.silence)
                 raise PlatformError(502, "Bad Gateway")
             if isinstance(fault, int):
-                raise PlatformError(fault, {429: "Too Many Requests: retry after 1",
+                raise PlatformError(fault, {429: "Too Many Requests: retry later",
                                             403: "Forbidden: bot was blocked by the user"}
                                     .get(fault, "Internal Server Error"),
-                                    retry_after=1 if fault == 429 else None)
+                                    retry_after=self.retry_after if fault == 429 else None)
             api = getattr(self, f"api_{method}", None)
             if api is None:
                 raise PlatformError(404, "Not Found: method not found")
@@ -225,6 +228,7 @@ class FakePlatform:
                 document["parameters"] = {"retry_after": error.retry_after}
             self._answer(handler, error.status, document)
         else:
+            call.status = 200
             self._answer(handler, 200, {"ok": True, "result": result})
         if self.on_call is not None:
             self.on_call(call)
@@ -449,12 +453,13 @@ class Citizen:
             query = f"query-{self.platform.next_update}"
             self.platform.queries.add(query)
             if message_id is None:
-                message_id = next(
-                    (m["message_id"] for m in reversed(self.platform.messages.values())
-                     if str(m["chat"]["id"]) == str(self.chat_id) and any(
-                         b.get("callback_data") == data
-                         for row in (m.get("reply_markup") or {}).get("inline_keyboard") or []
-                         for b in row)), 0)
+                mine = [m for m in reversed(self.platform.messages.values())
+                        if str(m["chat"]["id"]) == str(self.chat_id)]
+                # The latest message with that button; else the latest one (an old button).
+                message_id = next((m["message_id"] for m in mine if any(
+                    b.get("callback_data") == data
+                    for row in (m.get("reply_markup") or {}).get("inline_keyboard") or []
+                    for b in row)), mine[0]["message_id"] if mine else 0)
             message = self.platform.messages.get(message_id) or {
                 "message_id": message_id, "chat": {"id": self.chat_id, "type": self.chat_type}}
         return self.platform.deliver({"callback_query": {

@@ -3,6 +3,7 @@ request gets the right subject, point, district, photo and verified phone; the r
 the code and the result with its buttons arrive in the chat; "not satisfied" reopens the
 request to the same unit."""
 
+from typing import TYPE_CHECKING
 
 from open137.cases import actions
 from open137.cases.models import Case, Channel
@@ -12,10 +13,14 @@ from open137.directory.models import Subject
 from open137.messenger.testing import PNG
 from open137.messenger.tests.helpers import MessengerTestCase
 
+# The same conversation runs by webhook and by polling: a mixin, not a test of its own.
+if TYPE_CHECKING:
+    Base = MessengerTestCase
+else:
+    Base = object
 
-class WholeConversationByWebhookTests(MessengerTestCase):
-    webhook = True
 
+class WholeConversation(Base):
     def report(self) -> Case:
         citizen = self.citizen
         [welcome] = self.act(citizen.says("/start"))
@@ -80,3 +85,17 @@ class WholeConversationByWebhookTests(MessengerTestCase):
 
         self.assertEqual(self.platform.sent(method="answerCallbackQuery")[-1].params
                          .get("text", "")[:3], "اعت")
+
+
+class WholeConversationByWebhookTests(WholeConversation, MessengerTestCase):
+    webhook = True
+
+
+class WholeConversationByPollingTests(WholeConversation, MessengerTestCase):
+    webhook = False
+
+    def test_the_worker_polls_only_when_no_webhook_is_set(self) -> None:
+        self.citizen.says("/start")
+        self.worker()
+        [poll] = self.platform.attempts("getUpdates")
+        self.assertEqual(poll.params["allowed_updates"], ["message", "callback_query"])
