@@ -278,9 +278,8 @@ def expire_conversations(*, now: datetime, by: User = None) -> int:
         conversation.step, conversation.draft = result.state.step, result.state.draft
         conversation.save(update_fields=["step", "draft"])
         ended += 1
-    if ended:
-        log.info("%s ended %d unfinished messenger reports", getattr(by, "username", "system"),
-                 ended)
+    log.debug("%s ended %d unfinished messenger reports", getattr(by, "username", "system"),
+              ended)
     return ended
 
 

@@ -213,7 +213,8 @@ class FakePlatform:
                 raise PlatformError(502, "Bad Gateway")
             if isinstance(fault, int):
                 raise PlatformError(fault, {429: "Too Many Requests: retry later",
-                                            403: "Forbidden: bot was blocked by the user"}
+                                            403: "Forbidden: bot was blocked by the user",
+                                            401: "Unauthorized", 400: "Bad Request"}
                                     .get(fault, "Internal Server Error"),
                                     retry_after=self.retry_after if fault == 429 else None)
             api = getattr(self, f"api_{method}", None)
