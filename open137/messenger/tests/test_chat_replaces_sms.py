@@ -38,6 +38,7 @@ class ChatReplacesSmsTests(MessengerTestCase):
         self.worker()
         referral, back, plan = self.citizen.inbox()[1:]
         self.assertIn(self.other_unit.name_fa, referral.text)
+        self.assertIn(self.unit.name_fa, back.text)
         self.assertIn(format_date(expected), plan.text)
 
         event = actions.resolve_case(case, note="ترمیم شد", by=self.charlie)

@@ -44,6 +44,7 @@ class ExpiryTests(MessengerTestCase):
             updated_at=timezone.now() - timedelta(hours=2))
         expired, answer = self.act(self.citizen.says("/mine"))
         self.assertIn("۶۰", expired.text)
+        self.assertEqual(answer.keyboard[0], expired.keyboard[0])  # then /mine is answered
         conversation.refresh_from_db()
         self.assertEqual(conversation.step, "idle")
         self.assertFalse(DraftPhoto.objects.exists())
