@@ -148,7 +148,7 @@ def _tell_citizen(case: Case, event: CaseEvent, kind: str, *, urgent: bool) -> N
     language = case.language or settings.LANGUAGE_CODE
     with override(language):
         values = citizen_values(case, event)
-        buttons = satisfaction_buttons(case, event) if kind == Kind.RESOLVED else None
+        buttons = satisfaction_buttons(case.pk, event.pk) if kind == Kind.RESOLVED else None
     key = f"case-{case.pk}:event-{event.pk}:{kind}"
     now = _when(event)
     if case.contact_chat:
@@ -209,12 +209,12 @@ def parse_satisfaction_data(data: str) -> tuple[int, int, bool] | None:
     return int(parts[1]), int(parts[2]), parts[3] == "1"
 
 
-def satisfaction_buttons(case: Case, event: CaseEvent) -> list[list[dict[str, str]]]:
+def satisfaction_buttons(case_id: int, event_id: int) -> list[list[dict[str, str]]]:
     """The inline buttons under a result in the chat, in the active language."""
     return [[
-        {"text": _("Satisfied"), "callback_data": satisfaction_data(case.pk, event.pk, True)},
-        {"text": _("Not satisfied"),
-         "callback_data": satisfaction_data(case.pk, event.pk, False)},
+        {"text": _("😊 Satisfied"), "callback_data": satisfaction_data(case_id, event_id, True)},
+        {"text": _("😞 Not satisfied"),
+         "callback_data": satisfaction_data(case_id, event_id, False)},
     ]]
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from open137.cases.actions import MAX_DESCRIPTION
-from open137.cases.messages import parse_satisfaction_data, satisfaction_data
+from open137.cases.messages import parse_satisfaction_data, satisfaction_buttons
 from open137.core.dates import format_date, is_persian
 from open137.core.errors import InvalidInput
 from open137.core.phones import local_phone, normalize_phone
@@ -403,10 +403,8 @@ def _summary_replies(found: CaseSummary, chat: str, language: str) -> list[Reply
     # The citizen's own result, still waiting: the buttons go under it, and the menu
     # comes back with a line of its own (a message carries one kind of keyboard).
     lines.append(_("Are you satisfied with the result?"))
-    buttons = (((_("Satisfied"), satisfaction_data(found.case_id, found.answerable_event,
-                                                   True)),
-                (_("Not satisfied"), satisfaction_data(found.case_id, found.answerable_event,
-                                                       False))),)
+    buttons = tuple(tuple((b["text"], b["callback_data"]) for b in row)
+                    for row in satisfaction_buttons(found.case_id, found.answerable_event))
     return [Reply(_("Here is your request."), keyboard=_menu(language)),
             Reply("\n".join(lines), inline=buttons)]
 

@@ -24,7 +24,7 @@ class WholeConversation(Base):
     def report(self) -> Case:
         citizen = self.citizen
         [welcome] = self.act(citizen.says("/start"))
-        self.assertIn("137", welcome.text)
+        self.assertIn("۱۳۷", welcome.text)
         new_report = welcome.keyboard[0]
 
         [prompt] = self.act(citizen.says(new_report))
