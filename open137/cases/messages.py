@@ -131,15 +131,17 @@ def citizen_values(case: Case, event: CaseEvent | None = None) -> dict[str, Any]
         # Latin digits: the code is copied, typed on keypads and sent back by SMS.
         "code": case.tracking_code,
         "unit": _unit_name(case.unit),
-        "status": Status(case.status).label,
+        # Labels are made text here, in the citizen's language: the message is rendered
+        # later, wherever the active language is the staff member's.
+        "status": str(Status(case.status).label),
         "note": case.result_note,
         "reason": case.result_note,
         "date": format_date(case.planned_date),
         "original": (event.data.get("original", "") if event is not None else ""),
     }
     if event is not None and event.step == Step.PLAN:
-        values["reason"] = (PlanReason(case.planned_reason).label if case.planned_reason
-                            else "")
+        values["reason"] = (str(PlanReason(case.planned_reason).label)
+                            if case.planned_reason else "")
         values["note"] = event.note
     return values
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.translation import override
 
 from open137.cases import actions
-from open137.cases.models import Case, Channel, Follower
+from open137.cases.models import Case, Channel, Follower, PlanReason
 from open137.cases.testing import inside
 from open137.core.dates import format_date
 from open137.messenger.testing import PNG
@@ -34,12 +35,15 @@ class ChatReplacesSmsTests(MessengerTestCase):
         actions.refer_case(case, unit=self.other_unit, by=self.bob)
         actions.refer_case(case, unit=self.unit, by=self.bob)
         expected = timezone.localdate() + timedelta(days=30)
-        actions.plan_case(case, reason="budget", expected_date=expected, by=self.charlie)
+        with override("en"):  # the unit works in English; the citizen reads Persian
+            actions.plan_case(case, reason="budget", expected_date=expected, by=self.charlie)
         self.worker()
         referral, back, plan = self.citizen.inbox()[1:]
         self.assertIn(self.other_unit.name_fa, referral.text)
         self.assertIn(self.unit.name_fa, back.text)
-        self.assertIn(format_date(expected), plan.text)
+        with override("fa"):
+            self.assertIn(format_date(expected), plan.text)
+            self.assertIn(str(PlanReason.BUDGET.label), plan.text)
 
         event = actions.resolve_case(case, note="ترمیم شد", by=self.charlie)
         actions.add_attachment(case, file=SimpleUploadedFile("after.png", PNG,
