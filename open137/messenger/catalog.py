@@ -121,7 +121,7 @@ class Catalog:
         if search is None:
             return []
         try:
-            found = search(text, 5)
+            found = search(text, limit=5)
         except Exception:
             log.exception("Place search failed in the messenger")
             return []

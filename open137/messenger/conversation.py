@@ -266,7 +266,7 @@ def _step(state: State, incoming: Incoming, catalog: Catalog, chat: str) -> Resu
             return _mine(state, catalog, chat)
         if command == "language" or (text and _plain(text) in {
                 _plain(name) for name in LANGUAGE_NAMES.values()}):
-            return _switch_language(state, text, catalog)
+            return _switch_language(state, text)
     if state.step in REPORT_STEPS and incoming.kind == "photo":
         return _photo(state, incoming)
     handler = HANDLERS.get(Step(state.step) if state.step in Step._value2member_map_
@@ -301,7 +301,7 @@ def _menu_hint(state: State) -> Result:
                                 keyboard=_menu(state.language))])
 
 
-def _switch_language(state: State, text: str, catalog: Catalog) -> Result:
+def _switch_language(state: State, text: str) -> Result:
     wanted = next((code for code, name in LANGUAGE_NAMES.items()
                    if _plain(name) == _plain(text)), None)
     if wanted is None:  # /language: the other one
@@ -797,7 +797,7 @@ def _confirm(state: State, catalog: Catalog, replies: list[Reply]) -> Result:
 def _summary(draft: dict[str, Any], catalog: Catalog) -> str:
     lines = [_("Please check your report:"),
              _("Subject: %(subject)s") % {"subject": draft.get("subject_label", "")},
-             _("Description: %(text)s") % {"text": draft.get("description", "")}]
+             _("Description: %(text)s") % {"text": _n(draft.get("description", ""))}]
     answers = draft.get("answers") or {}
     for question in _questions(State(Step.CONFIRM, draft), catalog):
         if question.code in answers:
@@ -805,7 +805,7 @@ def _summary(draft: dict[str, Any], catalog: Catalog) -> str:
     if draft.get("lat") is not None:
         lines.append(_("Place: %(place)s") % {"place": draft.get("place", "")})
     elif draft.get("address"):
-        lines.append(_("Place: %(address)s") % {"address": draft["address"]})
+        lines.append(_("Place: %(address)s") % {"address": _n(draft["address"])})
     else:
         lines.append(_("Place: not known"))
     lines.append(_("Photos: %(n)s") % {"n": _n(int(draft.get("photos", 0)))})
