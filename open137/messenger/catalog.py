@@ -151,7 +151,10 @@ def _other() -> str:
 
 def _summary(case: Case) -> CaseSummary:
     answerable = None
-    if case.status == Status.RESOLVED and case.satisfied is None:
+    # Like 1 or 2 by SMS: a result is answered while the request is resolved (a reopened and
+    # resolved again request waits for an answer to its new result); the window and the
+    # rest are answer_satisfaction's to say.
+    if case.status == Status.RESOLVED:
         answerable = (CaseEvent.objects.filter(case=case, step=Step.RESOLVE)
                       .order_by("-at", "-pk").values_list("pk", flat=True).first())
     return CaseSummary(

@@ -78,6 +78,11 @@ class SatisfactionButtonTests(MessengerTestCase):
         self.act(self.citizen.says("۲"))
         case.refresh_from_db()
         self.assertEqual(case.status, Status.REOPENED)
+        actions.resolve_case(case, note="این بار کامل شد", by=self.charlie)
+        self.worker()
+        self.act(self.citizen.says("1"))
+        case.refresh_from_db()
+        self.assertEqual((case.status, case.satisfied), (Status.CLOSED, True))
 
     def test_following_a_waiting_result_by_its_code_shows_the_buttons(self) -> None:
         case = self.resolved()
