@@ -94,7 +94,9 @@ class FakePlatform:
         self.blocked: set[str] = set()
         self.webhook: dict[str, Any] = {}
         self.retry_after = 1  # what a 429 asks for
-        self.next_update = 7001
+        # Update ids go on from run to run, as a real bot's do: a database that has seen
+        # an earlier run's updates must not take this run's for repeats.
+        self.next_update = int(time.time() * 1000) % 10**12
         self.next_message = 1
         self.next_file = 1
         outer = self
