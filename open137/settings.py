@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "open137.open311",
     "open137.imports",
     "open137.smsgateway",
+    "open137.messenger",
     "open137.security",
 ]
 
@@ -349,6 +350,20 @@ RATE_LIMIT_SMS_INBOUND = envstr("RATE_LIMIT_SMS_INBOUND", "30/m")
 SMS_QUIET_HOURS = envstr("SMS_QUIET_HOURS", "")
 # A message that carries a unit's note is shortened to fit this many SMS parts.
 SMS_MAX_PARTS = envint("SMS_MAX_PARTS", 3)
+# The messenger channel (docs/messenger.md): a Telegram-compatible Bot API such as Bale's.
+# MESSENGER_API_URL is the bot's base address with its token (https://tapi.bale.ai/bot<token>);
+# empty switches the channel off. With MESSENGER_WEBHOOK_SECRET set, updates arrive at
+# POST /messenger/update carrying it in X-Telegram-Bot-Api-Secret-Token; without it the
+# worker fetches them by long polling. MESSENGER_FILE_URL overrides where the platform's
+# files are downloaded from; MESSENGER_TIMEOUT is the seconds to wait for the platform;
+# a report left half-way expires after MESSENGER_CONVERSATION_MINUTES; RATE_LIMIT_MESSENGER
+# caps the updates taken from one chat, like "30/m" ("0" turns it off).
+MESSENGER_API_URL = envstr("MESSENGER_API_URL", "")
+MESSENGER_WEBHOOK_SECRET = envstr("MESSENGER_WEBHOOK_SECRET", "")
+MESSENGER_FILE_URL = envstr("MESSENGER_FILE_URL", "")
+MESSENGER_TIMEOUT = envint("MESSENGER_TIMEOUT", 10)
+MESSENGER_CONVERSATION_MINUTES = envint("MESSENGER_CONVERSATION_MINUTES", 60)
+RATE_LIMIT_MESSENGER = envstr("RATE_LIMIT_MESSENGER", "30/m")
 # Days a citizen has to answer the satisfaction question; then the request is closed.
 SATISFACTION_WINDOW_DAYS = envint("SATISFACTION_WINDOW_DAYS", 7)
 # Email: Django's own settings. Without EMAIL_HOST, emails are printed by the worker.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("open137.api.urls")),
     path("desk/", include("open137.desk.urls")),
     path("sms/", include("open137.smsgateway.urls")),
+    path("messenger/", include("open137.messenger.urls")),
 ]
 
 if settings.DEBUG:

@@ -121,12 +121,15 @@ def receive_case(
     contact_phone: str = "", contact_email: str = "", language: str = "fa",
     at: datetime | None = None, external_id: str = "",
     attributes: dict[str, Any] | None = None, context: RoutingContext | None = None,
+    contact_chat: str = "", phone_verified: bool = False,
 ) -> Case:
     """Record a new request, give it a tracking code and route it at once.
 
     The request is written already placed: routing and deadlines are worked out first, so
     the request, its receipt and routing events, and its messages are a few inserts.
     `context` is the configuration the caller has just read (routing_context()), if any.
+    `contact_chat` is the messenger chat that answers go to; `phone_verified` says the
+    platform vouched that the phone is the sender's own (kept in the receipt's history).
     """
     if not subject.active:
         raise InvalidInput(_("This subject is no longer in use."), field="subject")
@@ -146,12 +149,13 @@ def receive_case(
         subject=subject, kind=kind, channel=channel, description=description, lat=lat,
         lon=lon, address=normalize_text(address), district=district,
         contact_name=normalize_text(contact_name), contact_phone=phone,
-        contact_email=contact_email.strip(), language=language,
-        created_at=at or timezone.now(), created_by=_actor(by), external_id=external_id,
-        priority=Priority.URGENT if subject.urgent else Priority.NORMAL,
+        contact_email=contact_email.strip(), contact_chat=str(contact_chat or "").strip()[:32],
+        language=language, created_at=at or timezone.now(), created_by=_actor(by),
+        external_id=external_id, priority=Priority.URGENT if subject.urgent else Priority.NORMAL,
         attributes=attributes or {},
     )
-    return in_transaction(lambda: _record_received(case, by=by, ctx=ctx))
+    receipt = {"phone_verified": True} if phone_verified and phone else {}
+    return in_transaction(lambda: _record_received(case, by=by, ctx=ctx, receipt=receipt))
 
 
 def in_transaction(write: Callable[[], T]) -> T:
@@ -169,7 +173,8 @@ def in_transaction(write: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _record_received(case: Case, *, by: User, ctx: RoutingContext) -> Case:
+def _record_received(case: Case, *, by: User, ctx: RoutingContext,
+                     receipt: dict[str, Any] | None = None) -> Case:
     at = case.created_at
     decision = route(case.subject, lat=case.lat, lon=case.lon,
                      district_code=case.district.code if case.district else None, context=ctx)
@@ -196,7 +201,7 @@ def _record_received(case: Case, *, by: User, ctx: RoutingContext) -> Case:
     actor = _actor(by)
     received, placed = CaseEvent.objects.bulk_create([
         CaseEvent(case=case, step=Step.RECEIVE, at=at, actor=actor,
-                  to_status=Status.RECEIVED, data={"channel": case.channel}),
+                  to_status=Status.RECEIVED, data={"channel": case.channel, **(receipt or {})}),
         CaseEvent(case=case, step=step, at=at, actor=None, from_status=Status.RECEIVED,
                   to_status=case.status, to_unit=unit, public=public,
                   data={"reason": decision.reason}),
@@ -344,10 +349,14 @@ def link_duplicate(case: Case, *, original: Case, by: User,
     if not original.is_open:
         raise InvalidInput(_("The original request is already finished."), field="duplicate_of")
     at = at or timezone.now()
-    if case.contact_phone or case.contact_email:
+    if case.contact_phone or case.contact_email or case.contact_chat:
+        # One follower per phone, or per messenger chat for a caller who gave no phone.
+        same = ({"phone": case.contact_phone} if case.contact_phone
+                else {"phone": "", "chat": case.contact_chat})
         Follower.objects.get_or_create(
-            case=original, phone=case.contact_phone,
-            defaults={"email": case.contact_email, "source": case, "language": case.language},
+            case=original, **same,
+            defaults={"email": case.contact_email, "chat": case.contact_chat, "source": case,
+                      "language": case.language},
         )
     return transition(case, Step.LINK_DUPLICATE, by=by, at=at, duplicate_of=original,
                       closed_at=at, data={"original": original.tracking_code})
@@ -543,13 +552,13 @@ def anonymise_case(case: Case, *, by: User = None,
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.status != Status.CLOSED:
         raise DomainError(_("Only closed requests can be anonymised."))
-    followers = Follower.objects.filter(case=locked).exclude(phone="", email="")
+    followers = Follower.objects.filter(case=locked).exclude(phone="", email="", chat="")
     if not (locked.contact_name or locked.contact_phone or locked.contact_email
-            or followers.exists()):
+            or locked.contact_chat or followers.exists()):
         return None
-    followers.update(phone="", email="")
-    return record_step(case, Step.ANONYMISE, by=by, at=at,
-                       contact_name="", contact_phone="", contact_email="")
+    followers.update(phone="", email="", chat="")
+    return record_step(case, Step.ANONYMISE, by=by, at=at, contact_name="", contact_phone="",
+                       contact_email="", contact_chat="")
 
 
 @transaction.atomic
@@ -561,10 +570,12 @@ def add_attachment(case: Case, *, file: File | None = None, url: str = "", by: U
         raise InvalidInput(_("Give either a file or an address for the photo."), field="file")
     if event is not None and event.case_id != case.pk:
         raise InvalidInput(_("The step belongs to another request."), field="event")
-    return Attachment.objects.create(
+    attachment = Attachment.objects.create(
         case=case, event=event, file=file or "", url=url, added_by=_actor(by),
         content_type=(getattr(file, "content_type", "") or "")[:100] if file else "",
     )
+    messages.on_attachment(case, attachment)
+    return attachment
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,15 @@
 `on_received`) inside their transaction, so the outbox rows are committed exactly with
 the step they report. The worker delivers them later; nothing is sent from here.
 
-- The citizen, by SMS to a mobile number and by email when they gave one: the receipt
+- The citizen, by SMS to a mobile number (or in the messenger chat, instead, when the
+  request came from there) and by email when they gave one: the receipt
   with the tracking code (and the unit when routing referred it at once), a later
   referral, a plan with its reason and expected date, the result with the satisfaction
   question, a refusal, a reopening, thanks for a satisfied answer, a link to another
   request, and a plan whose expected date passed. Returning to the centre tells the citizen
-  nothing by itself: the centre's next step (a referral or an answer) does.
+  nothing by itself: the centre's next step (a referral or an answer) does. In the chat the
+  result carries "satisfied" / "not satisfied" buttons, and the unit's photos of a result
+  or a plan follow it.
 - Followers (callers whose reports were linked to this one): the outcomes.
 - Units with a webhook endpoint: every step that concerns them (to or from them).
 - Unit staff and managers, and the centre's supervisors, by email: deadline reminders,
@@ -26,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from open137.cases.models import Case, CaseEvent, Channel, Priority
+from open137.cases.models import Attachment, Case, CaseEvent, Channel, Priority
 from open137.cases.workflow import Status, Step
 from open137.core.dates import format_date
 from open137.directory.models import Staff, Unit
@@ -136,7 +139,9 @@ def citizen_values(case: Case, event: CaseEvent | None = None) -> dict[str, Any]
         # Latin digits: the code is copied, typed on keypads and sent back by SMS.
         "code": case.tracking_code,
         "unit": _unit_name(case.unit),
-        "status": Status(case.status).label,
+        # Labels are made text here, in the citizen's language: the message is rendered
+        # later, wherever the active language is the staff member's.
+        "status": str(Status(case.status).label),
         "note": case.result_note,
         "reason": case.result_note,
         "date": format_date(case.planned_date),
@@ -154,9 +159,15 @@ def _tell_citizen(case: Case, event: CaseEvent, kind: str, *, urgent: bool) -> N
     language = case.language or settings.LANGUAGE_CODE
     with override(language):
         values = citizen_values(case, event)
+        buttons = satisfaction_buttons(case.pk, event.pk) if kind == Kind.RESOLVED else None
     key = f"case-{case.pk}:event-{event.pk}:{kind}"
     now = _when(event)
-    if case.contact_phone:
+    if case.contact_chat:
+        # The chat replaces the SMS: the citizen is there, and it costs nothing.
+        outbox.enqueue_chat(to=case.contact_chat, kind=kind, values=values, language=language,
+                            case_id=case.pk, key=f"{key}:chat", now=now, buttons=buttons,
+                            wording=Kind.RESOLVED_CHAT if buttons else None)
+    elif case.contact_phone:
         outbox.enqueue_sms(to=case.contact_phone, kind=kind, values=values, language=language,
                            case_id=case.pk, urgent=urgent, key=f"{key}:sms", now=now)
     if case.contact_email:
@@ -174,7 +185,11 @@ def _tell_followers(case: Case, event: CaseEvent) -> None:
             if event.step == Step.PLAN:
                 values["note"] = _("%(reason)s; expected date: %(date)s") % values
         key = f"case-{case.pk}:event-{event.pk}:followed-{follower.pk}"
-        if follower.phone:
+        if follower.chat:
+            outbox.enqueue_chat(to=follower.chat, kind=Kind.FOLLOWED, values=values,
+                                language=language, case_id=case.pk, key=f"{key}:chat",
+                                now=now)
+        elif follower.phone:
             outbox.enqueue_sms(to=follower.phone, kind=Kind.FOLLOWED, values=values,
                                language=language, case_id=case.pk, urgent=_urgent(case),
                                key=f"{key}:sms", now=now)
@@ -182,6 +197,56 @@ def _tell_followers(case: Case, event: CaseEvent) -> None:
             outbox.enqueue_email(to=follower.email, kind=Kind.FOLLOWED, values=values,
                                  language=language, case_id=case.pk, key=f"{key}:email",
                                  link=tracking_link(case), now=now)
+
+
+# The data of a satisfaction button: "sat:<request id>:<result event id>:<1 or 0>". The
+# result's event makes a button answer that result only: after a reopening and a new
+# result, an old message's button no longer counts.
+SATISFACTION_PREFIX = "sat"
+
+
+def satisfaction_data(case_id: int, event_id: int, satisfied: bool) -> str:
+    return f"{SATISFACTION_PREFIX}:{case_id}:{event_id}:{int(satisfied)}"
+
+
+def parse_satisfaction_data(data: str) -> tuple[int, int, bool] | None:
+    """(request id, result event id, satisfied) from a button's data, or None."""
+    parts = (data or "").split(":")
+    if len(parts) != 4 or parts[0] != SATISFACTION_PREFIX or parts[3] not in {"0", "1"}:
+        return None
+    if not (parts[1].isascii() and parts[1].isdigit() and parts[2].isascii()
+            and parts[2].isdigit()):
+        return None
+    return int(parts[1]), int(parts[2]), parts[3] == "1"
+
+
+def satisfaction_buttons(case_id: int, event_id: int) -> list[list[dict[str, str]]]:
+    """The inline buttons under a result in the chat, in the active language."""
+    return [[
+        {"text": _("😊 Satisfied"), "callback_data": satisfaction_data(case_id, event_id, True)},
+        {"text": _("😞 Not satisfied"),
+         "callback_data": satisfaction_data(case_id, event_id, False)},
+    ]]
+
+
+# Steps whose photos (the unit's after-photos) follow their message into the chat.
+PHOTO_STEPS = {Step.RESOLVE, Step.REJECT, Step.PLAN}
+
+
+def on_attachment(case: Case, attachment: Attachment) -> None:
+    """A unit's photo of a result or a plan goes to the chat the request came from."""
+    event = attachment.event
+    if (not case.contact_chat or event is None or not event.public
+            or event.step not in PHOTO_STEPS or not attachment.file or not _is_news(case, event)):
+        return
+    language = case.language or settings.LANGUAGE_CODE
+    with override(language):
+        caption = _("Photo of request %(code)s") % {"code": case.tracking_code}
+    outbox.enqueue_chat_photo(to=case.contact_chat, file=attachment.file.name or "",
+                              caption=caption,
+                              language=language, case_id=case.pk,
+                              key=f"case-{case.pk}:attachment-{attachment.pk}:chat",
+                              now=_when(event))
 
 
 def _unit_staff(unit: Unit | None) -> list[Staff]:

@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("phone")
     WEB = "web", _("web")
     SMS = "sms", _("SMS")
+    MESSENGER = "messenger", _("messenger")
     OPEN311 = "open311", _("Open311")
     API = "api", _("API")
     WALKIN = "walkin", _("walk-in")
@@ -93,6 +94,9 @@ class Case(models.Model):
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
     contact_email = models.EmailField(_("email"), blank=True)
+    # The messenger chat the request came from: the citizen's messages go there instead of
+    # by SMS. A contact detail like the others, removed with them.
+    contact_chat = models.CharField(_("messenger chat"), max_length=32, blank=True)
     language = models.CharField(_("language"), max_length=5, default="fa")
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -264,6 +268,7 @@ class Follower(models.Model):
                              verbose_name=_("request"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    chat = models.CharField(_("messenger chat"), max_length=32, blank=True)
     source = models.ForeignKey(Case, models.SET_NULL, null=True, blank=True, related_name="+",
                                verbose_name=_("linked request"))
     language = models.CharField(_("language"), max_length=5, default="fa")
@@ -278,4 +283,4 @@ class Follower(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.phone or self.email
+        return self.phone or self.email or self.chat

@@ -29,7 +29,7 @@ from open137.notifications.models import (
     State,
     WebhookEndpoint,
 )
-from open137.notifications.texts import TEXTS, default_text, fill
+from open137.notifications.texts import TEXTS, Kind, default_text, fill
 
 log = logging.getLogger(__name__)
 User = AbstractBaseUser | AnonymousUser | None
@@ -188,6 +188,73 @@ def enqueue_webhooks(*, unit_ids: Iterable[int], event: str,
         if message is not None:
             queued.append(message)
     return queued
+
+
+def _chat_message(*, to: str, kind: str, text: str, key: str, method: str,
+                  params: dict[str, Any], file: str, language: str, case_id: int | None,
+                  now: datetime) -> Message | None:
+    payload: dict[str, Any] = {"method": method, "params": params}
+    if file:
+        payload["file"] = file
+    # Every chat message counts as urgent: the chat has no quiet hours, and one priority
+    # for all of them keeps a chat's messages in the order they were written.
+    return _create(Message(
+        channel=Channel.MESSENGER, kind=kind, recipient=str(to)[:500], text=text,
+        payload=payload, case_id=case_id, language=language, urgent=True,
+        idempotency_key=key, created_at=now, next_attempt_at=now,
+        expires_at=now + timedelta(hours=settings.WORKER_RETRY_HOURS),
+    ))
+
+
+@transaction.atomic(savepoint=False)
+def enqueue_chat(*, to: str, kind: str, values: Mapping[str, object], key: str,
+                 language: str = "fa", case_id: int | None = None,
+                 buttons: list[list[dict[str, str]]] | None = None, wording: str | None = None,
+                 now: datetime | None = None) -> Message | None:
+    """Queue one of the citizen's messages (the SMS wording) to a messenger chat.
+
+    `buttons` go under it as an inline keyboard; `wording` names another kind's text to use
+    (the chat's own wording of a result). None when `to` is empty or a repeat.
+    """
+    to = str(to or "").strip()
+    if not to:
+        return None
+    now = now or timezone.now()
+    _subject, text, _default_subject, default = _wording(wording or kind, language)
+    params: dict[str, Any] = {}
+    if buttons:
+        params["reply_markup"] = {"inline_keyboard": buttons}
+    window = quiet.configured(settings.SMS_QUIET_HOURS)
+    if quiet.quiet_until(now, window, ZoneInfo(settings.TIME_ZONE)) is not None:
+        # At night the message still arrives, without waking the citizen.
+        params["disable_notification"] = True
+    return _chat_message(to=to, kind=kind, text=_render(text, default, values).strip(), key=key,
+                         method="sendMessage", params=params, file="", language=language,
+                         case_id=case_id, now=now)
+
+
+@transaction.atomic(savepoint=False)
+def enqueue_chat_photo(*, to: str, file: str, caption: str, key: str, language: str = "fa",
+                       case_id: int | None = None, now: datetime | None = None
+                       ) -> Message | None:
+    """Queue a stored photo (its storage name) to a messenger chat; None for a repeat."""
+    if not str(to or "").strip() or not file:
+        return None
+    return _chat_message(to=str(to).strip(), kind=Kind.CHAT_PHOTO, text=caption, key=key,
+                         method="sendPhoto", params={}, file=file, language=language,
+                         case_id=case_id, now=now or timezone.now())
+
+
+@transaction.atomic(savepoint=False)
+def enqueue_bot_call(*, to: str, method: str, key: str, text: str = "",
+                     params: dict[str, Any] | None = None, language: str = "fa",
+                     case_id: int | None = None, now: datetime | None = None
+                     ) -> Message | None:
+    """Queue one Bot API call about a chat (an answer in a conversation, a button's answer,
+    an edit); `text` is the message of a sendMessage. None for a repeat."""
+    return _chat_message(to=to, kind=Kind.CHAT, text=text, key=key, method=method,
+                         params=dict(params or {}), file="", language=language,
+                         case_id=case_id, now=now or timezone.now())
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ class Channel(models.TextChoices):
     WEBHOOK = "webhook", _("webhook")
     # Shown in the desk's list of alerts; nothing to deliver (recorded as sent).
     INAPP = "inapp", _("in the desk")
+    MESSENGER = "messenger", _("messenger")
 
 
 class State(models.TextChoices):
@@ -69,7 +70,11 @@ class WebhookEndpoint(models.Model):
 
 
 class Message(models.Model):
-    """One SMS, email or webhook call to deliver, with its delivery state."""
+    """One SMS, email, webhook call or messenger message to deliver, with its delivery state.
+
+    A messenger message is a Bot API call: `recipient` is the chat, `text` the message (or
+    the photo's caption) and `payload` the method with its other parameters.
+    """
 
     channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

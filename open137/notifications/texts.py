@@ -39,6 +39,10 @@ class Kind(models.TextChoices):
     PLAN_DUE_UNIT = "plan_due_unit", gettext_lazy("expected date passed (unit)")
     SURGE = "surge", gettext_lazy("surge warning (supervisors)")
     WEBHOOK = "webhook", gettext_lazy("webhook event")
+    RESOLVED_CHAT = "resolved_chat", gettext_lazy("resolved, with satisfaction buttons "
+                                                  "(messenger)")
+    CHAT = "chat", gettext_lazy("conversation in the messenger")
+    CHAT_PHOTO = "chat_photo", gettext_lazy("photo of a result in the messenger")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,12 @@ TEXTS: dict[str, Text] = {
         gettext_lazy("137: request %(code)s was done: %(note)s\n"
                      "Satisfied? Reply 1. Not satisfied? Reply 2."),
         ("code", "note", "unit"), shrink=("note",)),
+    # The result in the messenger chat: its "satisfied" / "not satisfied" buttons replace
+    # the SMS's "reply 1 or 2". Its messages keep the kind `resolved`; this is its wording.
+    Kind.RESOLVED_CHAT: Text(
+        gettext_lazy("137: request %(code)s was done: %(note)s\n"
+                     "Are you satisfied with the result?"),
+        ("code", "note", "unit")),
     Kind.REJECTED: Text(
         gettext_lazy("137: request %(code)s cannot be done: %(reason)s\n"
                      "Satisfied with this answer? Reply 1. Not satisfied? Reply 2."),

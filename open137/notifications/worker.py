@@ -11,6 +11,10 @@ by, in one statement that also tells it which rows are still its own: a worker t
 stalled past its lease has lost those rows to another worker and leaves them alone. A
 worker killed mid-batch leaves its rows `sending`; another claims them when the lease ends,
 so nothing is lost and only the message in flight at the kill may go out twice.
+
+Messages to a messenger chat keep their order: one waits while an earlier one to the same
+chat is still undelivered. When the other end asks to slow down (a 429 with `retry_after`),
+every message of that channel waits that long, the rest of the batch included.
 """
 
 import logging
@@ -85,6 +89,12 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
             ours.update(status=State.PENDING, next_attempt_at=until, claim_token="",
                         lease_until=None)
             return "deferred"
+    if message.channel in ORDERED and channels.keeps_order(message):
+        ahead = _undelivered_ahead(message)
+        if ahead is not None:
+            ours.update(status=State.PENDING, claim_token="", lease_until=None,
+                        next_attempt_at=max(ahead, started_at + timedelta(seconds=1)))
+            return "deferred"
     message.attempts += 1
     try:
         answer = channels.send(message)
@@ -105,6 +115,8 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
         return "sent"
     finished = now or timezone.now()
     retry_at = finished + backoff(message.attempts)
+    if error.retry_after is not None:
+        retry_at = max(retry_at, finished + timedelta(seconds=error.retry_after))
     dead = error.final or retry_at > message.expires_at
     state = State.DEAD if dead else State.FAILED
     with transaction.atomic():
@@ -114,9 +126,32 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
             message=message, started_at=started_at, finished_at=finished, ok=False,
             status_code=error.status_code, error=str(error)[:2000],
             response=error.response[:2000], worker=worker)
+        if error.retry_after is not None and not dead:
+            _pause(message.channel, until=retry_at)
     log.warning("Message %s (%s to %s) %s: %s", message.pk, message.channel,
                 message.recipient, "given up" if dead else "will be retried", error)
+    if error.retry_after is not None and not dead:
+        return "throttled"
     return str(state)
+
+
+# Channels whose messages to one recipient must arrive in the order they were written.
+ORDERED = frozenset({Channel.MESSENGER})
+
+
+def _undelivered_ahead(message: Message) -> datetime | None:
+    """When the last undelivered older message to the same recipient is due, if any."""
+    ahead = Message.objects.filter(channel=message.channel, recipient=message.recipient,
+                                   pk__lt=message.pk,
+                                   status__in=[State.PENDING, State.FAILED, State.SENDING])
+    return (ahead.exclude(channels.UNORDERED).order_by("-next_attempt_at")
+            .values_list("next_attempt_at", flat=True).first())
+
+
+def _pause(channel: str, *, until: datetime) -> None:
+    """Nothing more goes through this channel before `until` (the other end asked)."""
+    Message.objects.filter(channel=channel, status__in=[State.PENDING, State.FAILED],
+                           next_attempt_at__lt=until).update(next_attempt_at=until)
 
 
 def release(messages: list[Message], *, token: str) -> None:
@@ -150,5 +185,21 @@ def deliver_due(*, now: datetime | None = None, batches: int | None = None,
                 if not batch:
                     break
             message, batch = batch[0], batch[1:]
-            outcomes[deliver_one(message, token=token, now=now, worker=worker)] += 1
+            outcome = deliver_one(message, token=token, now=now, worker=worker)
+            outcomes[outcome] += 1
+            if outcome == "throttled":
+                batch = _hold_back(batch, message, token=token)
     return outcomes
+
+
+def _hold_back(batch: list[Message], throttled: Message, *, token: str) -> list[Message]:
+    """Hand back the batch's messages of a throttled channel, due when it opens again."""
+    held = [m for m in batch if m.channel == throttled.channel]
+    if held:
+        until = Message.objects.filter(pk=throttled.pk).values_list(
+            "next_attempt_at", flat=True).first()
+        Message.objects.filter(pk__in=[m.pk for m in held], claim_token=token,
+                               status=State.SENDING).update(
+            status=State.PENDING, claim_token="", lease_until=None,
+            **({"next_attempt_at": until} if until else {}))
+    return [m for m in batch if m.channel != throttled.channel]

@@ -25,7 +25,7 @@ FIELDS: tuple[tuple[str, Promise], ...] = (
     ("id", _("The request's number (the Open311 service_request_id); not the tracking code.")),
     ("received_at", _("When the request was registered, ISO 8601 with the city's offset.")),
     ("received_date_jalali", _("The registration date in the Jalali calendar (YYYY-MM-DD).")),
-    ("channel", _("phone, web, sms, open311, api, walkin or import.")),
+    ("channel", _("phone, web, sms, messenger, open311, api, walkin or import.")),
     ("kind", _("request, complaint, suggestion, criticism, appreciation or inquiry (code).")),
     ("subject", _("The subject's code (the Open311 service_code).")),
     ("subject_group", _("The subject group's code.")),

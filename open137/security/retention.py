@@ -13,10 +13,11 @@ from open137.cases.workflow import Status
 def due_for_anonymising(now: datetime, days: int | None = None) -> QuerySet[Case]:
     """Requests closed more than `days` (ANONYMISE_AFTER_DAYS) ago that still hold contacts."""
     days = settings.ANONYMISE_AFTER_DAYS if days is None else days
-    followed = Follower.objects.filter(case=OuterRef("pk")).exclude(phone="", email="")
+    followed = Follower.objects.filter(case=OuterRef("pk")).exclude(phone="", email="",
+                                                                    chat="")
     return (Case.objects.filter(status=Status.CLOSED, closed_at__lt=now - timedelta(days=days))
             .filter(~Q(contact_name="") | ~Q(contact_phone="") | ~Q(contact_email="")
-                    | Exists(followed))
+                    | ~Q(contact_chat="") | Exists(followed))
             .order_by("pk"))
 
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from open137.notifications.models import Channel, Message
 
 
@@ -14,21 +16,35 @@ class Delivered:
 
 
 class DeliveryError(Exception):
-    """The message was not delivered; `final` means retrying cannot help."""
+    """The message was not delivered; `final` means retrying cannot help. `retry_after`
+    (seconds) is the other end's own request to wait, as a rate limit answers."""
 
     def __init__(self, error: str, *, status_code: int | None = None, response: str = "",
-                 final: bool = False) -> None:
+                 final: bool = False, retry_after: float | None = None) -> None:
         super().__init__(error)
         self.status_code = status_code
         self.response = response
         self.final = final
+        self.retry_after = retry_after
+
+
+# Messenger calls that show nothing in the chat (the answer to a pressed button) need not
+# wait for the chat's earlier messages, nor hold up the later ones.
+UNORDERED = Q(channel=Channel.MESSENGER, payload__method="answerCallbackQuery")
+
+
+def keeps_order(message: Message) -> bool:
+    """Whether the message must reach its recipient after the earlier ones."""
+    return not (message.channel == Channel.MESSENGER and isinstance(message.payload, dict)
+                and message.payload.get("method") == "answerCallbackQuery")
 
 
 def send(message: Message) -> Delivered:
     """Deliver one message through its channel."""
-    from open137.notifications.channels import email, sms, webhook
+    from open137.notifications.channels import email, messenger, sms, webhook
 
-    senders = {Channel.SMS: sms.send, Channel.EMAIL: email.send, Channel.WEBHOOK: webhook.send}
+    senders = {Channel.SMS: sms.send, Channel.EMAIL: email.send, Channel.WEBHOOK: webhook.send,
+               Channel.MESSENGER: messenger.send}
     sender = senders.get(message.channel)  # type: ignore[call-overload]
     if sender is None:
         raise DeliveryError(f"unknown channel {message.channel!r}", final=True)

@@ -197,6 +197,8 @@ TABLE: dict[str, Row] = {
         other_staff="404|403"), method="POST"),
     # SMS gateway: a shared secret, never a session
     "sms/inbound": Row(expect=everyone("403"), method="POST"),
+    # Messenger webhook: the platform's secret, never a session; no address without a bot
+    "messenger/update": Row(expect=everyone("404"), method="POST"),
 }
 # The admin: only administrators; everybody else is sent to the admin's sign-in page.
 ADMIN_ROW = Row(expect=everyone("login", admin="200"))

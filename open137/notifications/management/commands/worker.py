@@ -14,7 +14,8 @@ from open137.notifications.worker import deliver_due
 
 
 class Command(BaseCommand):
-    help = ("Deliver queued SMS, email and webhooks and run the periodic jobs (deadlines, "
+    help = ("Deliver queued SMS, email, webhooks and messenger messages, fetch the "
+            "messenger's updates when it polls, and run the periodic jobs (deadlines, "
             "closing). Several workers may run at once. --once does what is due and exits.")
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         if once:
+            jobs.listen(0)
             results = jobs.run_due(force=True)
             outcomes = deliver_due()
             self.report(results, outcomes)
@@ -38,7 +40,9 @@ class Command(BaseCommand):
                 jobs.run_due()
                 last_jobs = time.monotonic()
             outcomes = deliver_due(batches=1, stop=stop)
-            if not outcomes:
+            # Inbound work (a messenger's updates) is awaited instead of sleeping when idle.
+            listened = jobs.listen(0 if outcomes else settings.WORKER_IDLE_SECONDS)
+            if not outcomes and not listened:
                 stop.wait(settings.WORKER_IDLE_SECONDS)
         self.stdout.write("Worker stopped.")
 
