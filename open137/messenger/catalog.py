@@ -17,7 +17,7 @@ from open137.cases.queries import find_by_tracking_code
 from open137.cases.workflow import Status, Step
 from open137.directory.models import District, Subject, SubjectGroup
 from open137.directory.queries import city, locate_district
-from open137.messenger.questions import Question, questions
+from open137.directory.questions import Question, questions
 
 log = logging.getLogger(__name__)
 SHOWN_REQUESTS = 10
