@@ -29,8 +29,8 @@ from open137.core.errors import InvalidInput
 from open137.core.phones import local_phone, normalize_phone
 from open137.core.text import latin_digits, normalize_text, persian_digits
 from open137.core.tracking import clean_code
-from open137.messenger.catalog import CaseSummary, Catalog, Choice
 from open137.directory.questions import Question, answer, localized
+from open137.messenger.catalog import CaseSummary, Catalog, Choice
 from open137.messenger.updates import Incoming
 
 MAX_PHOTOS = 5
