@@ -9,6 +9,9 @@ from django.urls import Resolver404, resolve
 
 ADDRESS = re.compile(r"`(/[^`\s]*)`")
 ONLY_WITH_DEBUG = {"/media/"}  # served by the proxy in production
+# The messenger's guide names the bot's commands and the platform's methods, which are
+# written like addresses but are not ours.
+NOT_OURS = {"messenger.md": {"/start", "/cancel", "/newbot", "/sendMessage", "/getUpdates"}}
 
 
 def documented_addresses() -> list[tuple[str, str]]:
@@ -25,7 +28,7 @@ class DocumentedAddressTests(SimpleTestCase):
         addresses = documented_addresses()
         self.assertGreater(len(addresses), 30)
         for document, address in addresses:
-            if address in ONLY_WITH_DEBUG:
+            if address in ONLY_WITH_DEBUG or address in NOT_OURS.get(document, ()):
                 continue
             path = re.sub(r"<[^>]+>", "1", address.split("?", 1)[0])
             with self.subTest(document=document, address=address):
