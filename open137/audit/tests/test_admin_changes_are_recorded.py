@@ -113,7 +113,8 @@ class AdminTrailTests(TestCase):
             time(12, 30).isoformat(), time(13, 30).isoformat()])
 
     def test_a_message_template_added_in_the_admin_is_recorded(self) -> None:
-        url = "/admin/notifications/messagetemplate/add/"
+        # The add page first asks which message to reword; the kind comes in the address.
+        url = "/admin/notifications/messagetemplate/add/?kind=receipt&language=fa"
         self.client.post(url, admin_form(self.client, url, kind="receipt", language="fa",
                                          text="درخواست شما با کد %(code)s ثبت شد."))
         template = MessageTemplate.objects.get(kind="receipt", language="fa")

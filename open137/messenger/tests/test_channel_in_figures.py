@@ -5,6 +5,7 @@ in the chat."""
 import shutil
 import tempfile
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
@@ -38,7 +39,7 @@ class ChannelInFiguresTests(CityTestCase):
             photo = actions.add_attachment(case, file=SimpleUploadedFile(
                 "photo-1.png", PNG, content_type="image/png"), by=None)
             self.client.force_login(self.alice)
-            response = self.client.get(f"/desk/requests/{case.pk}/",
-                                       HTTP_ACCEPT_LANGUAGE="en")
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+            response = self.client.get(f"/desk/requests/{case.pk}/")
             self.assertContains(response, "Messenger")
             self.assertContains(response, f"/desk/requests/{case.pk}/photos/{photo.pk}")

@@ -1,5 +1,6 @@
 """Inspectors and administrators read who changed the configuration; nobody else does."""
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import translation
@@ -44,8 +45,9 @@ class ChangesPageTests(CityTestCase):
     def test_the_inspector_finds_who_changed_the_routing_of_flooding_calls(self) -> None:
         rule = self.change_flooding_routing()
         self.client.force_login(self.inspector)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         with translation.override("en"):
-            page = self.client.get(URL, {"obj": "flooding"}, HTTP_ACCEPT_LANGUAGE="en")
+            page = self.client.get(URL, {"obj": "flooding"})
         self.assertEqual(page.status_code, 200)
         rows = [entry for entry, _type, _lines in page.context["rows"]]
         # Newest first: the deadline, then the new rule; then what load_city created.
