@@ -77,6 +77,7 @@ class Vocabulary:
     skeleton_of: dict[int, str] = field(default_factory=dict)
     skeleton_starts: list[tuple[str, int]] = field(default_factory=list)
     neighbourhoods: list[Neighbourhood] = field(default_factory=list)
+    has_addresses: bool = False
 
     @classmethod
     def build(cls, version: str, keys: list[str],
@@ -299,5 +300,6 @@ def vocabulary(version: str | None = None) -> Vocabulary:
             for name, names, lat, lon in Place.objects.filter(
                 kind=PlaceKind.NEIGHBOURHOOD).values_list("name", "names", "lat", "lon")]
         vocab = Vocabulary.build(version, keys, neighbourhoods)
+        vocab.has_addresses = Place.objects.filter(kind=PlaceKind.ADDRESS).exists()
         _cache["vocab"] = vocab
         return vocab

@@ -20,6 +20,7 @@ consonant skeleton: Persian script leaves most vowels unwritten, so both sides k
 consonants only, in a common alphabet.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,6 +51,15 @@ STOP_WORDS = frozenset({
     "corner", "of", "and", "at", "in", "on", "by", "khiyaban", "khiaban", "kheyabun",
     "khiyabun", "kh", "bolvar", "bulvar", "meydan", "midan", "maydan", "kuche", "koocheh",
     "kucheh", "koche", "pelak", "plak", "nabsh", "shahid", "sh", "district",
+})
+# The stop words that name a kind of place: a name that has one is a better answer when the
+# query has it too («میدان گوهردشت» for «میدان گوهردشت», the neighbourhood for «گوهردشت»).
+KIND_WORDS = frozenset({
+    "خیابان", "خ", "بلوار", "بل", "کوچه", "ک", "میدان", "م", "میدون", "بزرگراه", "اتوبان",
+    "آزادراه", "ازادراه", "جاده", "کوی", "محله", "شهرک", "فلکه", "چهارراه", "street", "st",
+    "avenue", "ave", "road", "rd", "boulevard", "blvd", "square", "sq", "alley", "lane",
+    "khiyaban", "khiaban", "kheyabun", "khiyabun", "kh", "bolvar", "bulvar", "meydan",
+    "midan", "maydan", "kuche", "koocheh", "kucheh", "koche",
 })
 # Words after which a number is a house number («پلاک ۱۲», "no. 12").
 NUMBER_MARKERS = frozenset({"پلاک", "پ", "no", "nr", "nro", "number", "pelak", "plak", "#"})
@@ -300,6 +310,8 @@ class Query:
     tokens: tuple[str, ...]
     numbers: tuple[tuple[int, HouseNumber, bool], ...]  # (token position, number, marked)
     latin: bool
+    kinds: frozenset[str] = frozenset()  # the kind-of-place words it had («میدان»)
+    after_kind: tuple[bool, ...] = ()  # per token: right after a kind-of-place word
 
     @property
     def weight(self) -> float:
@@ -316,8 +328,13 @@ def read_query(text: str) -> Query:
     raw = words((text or "")[:MAX_QUERY])
     tokens: list[str] = []
     numbers: list[tuple[int, HouseNumber, bool]] = []
-    marked = False
+    kinds: set[str] = set()
+    after_kind: list[bool] = []
+    marked = kind_before = False
     for i, word in enumerate(raw):
+        if word in KIND_WORDS:
+            kinds.add(word)
+            kind_before = True
         if word in NUMBER_MARKERS:
             marked = True
             continue
@@ -339,6 +356,14 @@ def read_query(text: str) -> Query:
             if number is not None:
                 numbers.append((len(tokens), number, marked))
         tokens.append(folded)
-        marked = False
+        after_kind.append(kind_before)
+        marked = kind_before = False
     latin = is_latin(" ".join(tokens))
-    return Query(tuple(tokens[:20]), tuple(n for n in numbers if n[0] < 20), latin)
+    return Query(tuple(tokens[:20]), tuple(n for n in numbers if n[0] < 20), latin,
+                 frozenset(kinds), tuple(after_kind[:20]))
+
+
+@functools.lru_cache(maxsize=8192)
+def kind_words(name: str) -> frozenset[str]:
+    """The kind-of-place words in a name: «بلوار موذن» -> {«بلوار»}."""
+    return frozenset(w for w in words(name) if w in KIND_WORDS)

@@ -26,7 +26,14 @@ from django.utils.translation import get_language
 
 from open137.directory.queries import RoutingContext, routing_context
 from open137.places.index import Match, Vocabulary, current_versions, vocabulary
-from open137.places.matching import MAX_QUERY, HouseNumber, Query, read_query, token_weight
+from open137.places.matching import (
+    MAX_QUERY,
+    HouseNumber,
+    Query,
+    kind_words,
+    read_query,
+    token_weight,
+)
 from open137.places.models import Place, PlaceKind, PlaceName
 
 MAX_LIMIT = 50
@@ -178,6 +185,7 @@ def _score(query: Query, matches: list[Match], rows: list[_Row],
         by_key[row.key].append(row)
     found: list[Found] = []
     interpolations = 0
+    addresses_known = vocab.has_addresses
     for m in matches:
         own = by_key.get(m.key, [])
         if not own:
@@ -195,12 +203,17 @@ def _score(query: Query, matches: list[Match], rows: list[_Row],
         for row in others:
             factor = 1.0
             if numbers and row.place["kind"] == PlaceKind.STREET and not explained_number \
-                    and m.similarity >= 0.75 and interpolations < 2:
-                interpolations += 1
-                placed = _interpolate(m.key, numbers[0], row)
-                if placed is not None:
-                    found.append(_found(query, m, placed[0], placed[1], context,
-                                        with_number=True, interpolated=True))
+                    and m.similarity >= 0.75:
+                placed = None
+                if addresses_known and interpolations < 2:
+                    interpolations += 1
+                    placed = _interpolate(m.key, numbers[0], row)
+                if placed is None:  # no numbers known on this street: at the street
+                    placed = (_Row(dict(row.place, id=None, kind=PlaceKind.ADDRESS,
+                                        housenumber=numbers[0].text,
+                                        street=row.place["name"]), m.key, None, None), 0.8)
+                found.append(_found(query, m, placed[0], placed[1], context,
+                                    with_number=True, interpolated=True))
                 factor = 0.85
             found.append(_found(query, m, row, factor, context, with_number=False))
     found.sort(key=lambda f: -f.score)
@@ -316,6 +329,9 @@ def _found(query: Query, m: Match, row: _Row, factor: float,
             used.append((other.start, other.end))
     coverage = min(1.0, explained / query.weight)
     kind = place["kind"]
+    said = _kinds_of(place)
+    if said and not (said & query.kinds):
+        factor *= 0.96  # «میدان گوهردشت» is a little less likely for «گوهردشت»
     score = m.similarity * (0.5 + 0.5 * coverage) * SPECIFIC.get(kind, 0.95) * factor
     return Found(
         name=place["name"], kind=kind, lat=place["lat"], lon=place["lon"],
@@ -323,6 +339,13 @@ def _found(query: Query, m: Match, row: _Row, factor: float,
         housenumber=place["housenumber"] if kind == PlaceKind.ADDRESS else "",
         street=place["street"], matched=m.key, interpolated=interpolated,
         place_id=place["id"], names=place["names"])
+
+
+def _kinds_of(place: dict[str, Any]) -> frozenset[str]:
+    if place["kind"] == PlaceKind.ADDRESS:
+        return frozenset()
+    names = [place["name"], *place["names"].values()]
+    return frozenset().union(*(kind_words(str(n)) for n in names))
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
@@ -391,36 +414,42 @@ def place_address(text: str, *, context: RoutingContext | None = None) -> Found 
 
 
 def place_in_text(text: str, *, context: RoutingContext | None = None) -> Found | None:
-    """A place named in a free text (an SMS) when it is named plainly: a whole name of at
-    least two words, or of five letters after a word like «خیابان» or «محله», or a
-    neighbourhood's whole name. Else None."""
+    """A place named plainly in a free text (an SMS), else None.
+
+    Plainly: a whole name, spelt right or nearly, that is a neighbourhood's or a
+    landmark's of five letters or more, has two words or more, or follows a word like
+    «خیابان» or «بلوار». Only such a place is answered, at the score of its name alone.
+    """
     query = read_query((text or "")[:MAX_QUERY * 3])
     if not query.tokens:
         return None
-    vocab = vocabulary()
+    version, config = current_versions()
+    vocab = vocabulary(version)
     if not vocab.keys:
         return None
-    plain = [m for m in vocab.match(query, prefix=False)
-             if m.similarity >= 0.9 and not m.skeleton
-             and sum(len(t) for t in query.tokens[m.start:m.end]) >= 5]
-    if not plain:
+    def plainly(m: Match) -> bool:
+        letters = sum(len(t) for t in query.tokens[m.start:m.end])
+        return m.similarity >= 0.9 and not m.skeleton and (
+            letters >= 5 or (letters >= 3 and query.after_kind[m.start]))
+
+    plain = [m for m in vocab.match(query, prefix=False) if plainly(m)]
+    plain.sort(key=lambda m: (-(m.end - m.start), -m.similarity, m.start))
+    chosen = plain[:KEYS_FETCHED]
+    if not chosen:
         return None
-    whole = Query(query.tokens, query.numbers, query.latin)
-    matches = _best_per_key(plain, whole)
-    rows = _rows(matches, whole)
-    candidates = []
-    for m in matches:
+    rows = _rows(chosen, query)
+    for m in chosen:
         kinds = {r.place["kind"] for r in rows if r.key == m.key}
-        several_words = m.end - m.start >= 2
-        if several_words or PlaceKind.NEIGHBOURHOOD in kinds or PlaceKind.LANDMARK in kinds:
-            candidates.append(m)
-    if not candidates:
-        return None
-    found = _dedupe(_score(whole, candidates[:1], rows, vocab))
-    found = [replace(f, score=min(1.0, f.score * 1.0)) for f in found]
-    if not found:
-        return None
-    return _finish(found[:1], vocab, context=context, language=None)[0]
+        if not (m.end - m.start >= 2 or query.after_kind[m.start]
+                or kinds & {PlaceKind.NEIGHBOURHOOD, PlaceKind.LANDMARK}):
+            continue
+        alone = Query(query.tokens[m.start:m.end], (), query.latin, query.kinds)
+        found = _dedupe(_score(alone, [replace(m, start=0, end=m.end - m.start)],
+                               [r for r in rows if r.key == m.key], vocab))
+        if found:
+            return _finish(found[:1], vocab, context=context or _routing(config),
+                           language=None)[0]
+    return None
 
 
 def weights(tokens: Iterable[str]) -> float:
