@@ -93,8 +93,15 @@ def read_geojson(path: Path) -> list[PlaceRecord]:
                              % {"file": path.name})
     records: list[PlaceRecord] = []
     seen: set[str] = set()
+    unnamed: dict[str, int] = {}
     for position, feature in enumerate(data["features"], start=1):
         record = _feature(path.name, position, feature)
+        if not record.source_id:
+            # No id: the place's kind and names stand for it, so that a file edited
+            # elsewhere keeps the places it did not touch.
+            base = f"{record.kind}:{record.name}"[:180]
+            unnamed[base] = unnamed.get(base, 0) + 1
+            record.source_id = f"{base}#{unnamed[base]}"
         if record.source_id in seen:
             raise PlaceFileError(_("%(file)s, feature %(n)s: the id “%(id)s” is used twice.")
                                  % {"file": path.name, "n": position, "id": record.source_id})
@@ -131,7 +138,7 @@ def _feature(file: str, position: int, feature: Any) -> PlaceRecord:
     if kind == "address" and (not number or not street):
         raise fail(_("an address needs “addr:housenumber” and “addr:street”."))
     point = _representative(geometry)
-    source_id = str(feature.get("id") or props.get("id") or f"feature-{position}")[:200]
+    source_id = str(feature.get("id") or props.get("id") or "")[:200]
     return PlaceRecord(
         source_id=source_id, kind=kind, name=name[:300], geometry=_rounded(geometry),
         lat=round(point.y, 6), lon=round(point.x, 6),
