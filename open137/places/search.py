@@ -288,19 +288,20 @@ def _interpolate(key: str, number: HouseNumber, street: _Row) -> tuple[_Row, flo
     if not known:
         return None
     n = number.first
-    same_side = [k for k in known if k[0] % 2 == n % 2] or known
-    below = max((k for k in same_side if k[0] < n), default=None, key=lambda k: k[0])
-    above = min((k for k in same_side if k[0] > n), default=None, key=lambda k: k[0])
-    if below and above:
-        t = (n - below[0]) / (above[0] - below[0])
-        lat = below[1] + t * (above[1] - below[1])
-        lon = below[2] + t * (above[2] - below[2])
-        factor = 0.9
+    # Odd and even numbers face each other in most cities: a number is placed between its
+    # neighbours on its own side when there are some, else on either side.
+    for side, factor in (([k for k in known if k[0] % 2 == n % 2], 0.9), (known, 0.87)):
+        below = max((k for k in side if k[0] < n), default=None, key=lambda k: k[0])
+        above = min((k for k in side if k[0] > n), default=None, key=lambda k: k[0])
+        if below and above:
+            t = (n - below[0]) / (above[0] - below[0])
+            lat = below[1] + t * (above[1] - below[1])
+            lon = below[2] + t * (above[2] - below[2])
+            break
     else:
-        nearest = below or above
-        assert nearest is not None
+        nearest = min(known, key=lambda k: abs(k[0] - n))
         lat, lon = nearest[1], nearest[2]
-        factor = 0.8 if abs(nearest[0] - n) <= 10 else 0.7
+        factor = 0.82 if abs(nearest[0] - n) <= 10 else 0.78
     place = dict(street.place, id=None, kind=PlaceKind.ADDRESS, housenumber=number.text,
                  street=street.place["name"], lat=round(lat, 6), lon=round(lon, 6))
     return _Row(place, key, n, n), factor
