@@ -41,13 +41,14 @@ def suggested_subjects(text: str, k: int = 3) -> list[Subject]:
 
 
 def possible_duplicates(*, subject: Subject, lat: float | None, lon: float | None,
-                        text: str) -> list[Case]:
-    """Open requests on the same subject near the same place."""
+                        text: str, address: str = "") -> list[Case]:
+    """Open requests on the same subject near the same place (the pin, else the address)."""
     module = _module("duplicates")
     if module is None:
         return []
     try:
-        return list(module.find_duplicates(subject=subject, lat=lat, lon=lon, text=text))
+        return list(module.find_duplicates(subject=subject, lat=lat, lon=lon, text=text,
+                                           address=address))
     except Exception:
         log.exception("duplicate search failed")
         return []

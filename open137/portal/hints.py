@@ -46,14 +46,16 @@ def _code_and_score(item: Any) -> tuple[str, float]:
     return str(getattr(item, "code", "")), float(getattr(item, "score", 0.0))
 
 
-def nearby_open_cases(subject: Subject, lat: float, lon: float, text: str = "") -> list[Case]:
-    """Open requests on the same subject near this place, which the citizen may follow."""
+def nearby_open_cases(subject: Subject, lat: float | None, lon: float | None, text: str = "",
+                      address: str = "") -> list[Case]:
+    """Open requests on the same subject near this place (the pin, else the address), which
+    the citizen may follow."""
     try:
         from open137.intelligence.duplicates import find_duplicates
     except ImportError:
         return []
     try:
-        found = find_duplicates(subject=subject, lat=lat, lon=lon, text=text)
+        found = find_duplicates(subject=subject, lat=lat, lon=lon, text=text, address=address)
     except Exception:
         log.exception("Duplicate search failed")
         return []

@@ -259,11 +259,16 @@ def suggest(request: HttpRequest) -> HttpResponse:
 def nearby(request: HttpRequest) -> HttpResponse:
     """Open requests on the chosen subject near the pin, which the citizen may follow."""
     subject = Subject.objects.filter(code=request.POST.get("subject", ""), active=True).first()
+    address = request.POST.get("address", "")[:500]
+    lat: float | None
+    lon: float | None
     try:
         lat = float(latin_digits(request.POST.get("lat", "")))
         lon = float(latin_digits(request.POST.get("lon", "")))
     except ValueError:
-        subject = None
+        lat = lon = None  # no pin: the address may still say where
+        if not address.strip():
+            subject = None
     text = request.POST.get("description", "")
-    found = hints.nearby_open_cases(subject, lat, lon, text) if subject else []
+    found = hints.nearby_open_cases(subject, lat, lon, text, address=address) if subject else []
     return render(request, "portal/_nearby.html", {"nearby": found})
