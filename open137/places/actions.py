@@ -138,9 +138,10 @@ def _create(dataset: str, batch: list[tuple[PlaceRecord, str]], ctx: RoutingCont
             p.source_id for p in created]).values_list("source_id", "pk"))
         for p in created:
             p.pk = ids[p.source_id]
-    names = []
+    names: list[PlaceName] = []
     for place, (record, _fp) in zip(created, batch, strict=True):
-        first = last = None
+        first: int | None = None
+        last: int | None = None
         if record.kind == "address":
             number = house_number(record.housenumber)
             if number is None:
@@ -200,8 +201,7 @@ def _place_all(ctx: RoutingContext) -> int:
         now = pks.get(code) if code else None
         if now != district_id:
             moves.setdefault(now, []).append(pk)
-    for district_id, ids in moves.items():
+    for target, ids in moves.items():
         for start in range(0, len(ids), BATCH):
-            Place.objects.filter(pk__in=ids[start:start + BATCH]).update(
-                district_id=district_id)
+            Place.objects.filter(pk__in=ids[start:start + BATCH]).update(district_id=target)
     return sum(len(ids) for ids in moves.values())

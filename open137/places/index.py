@@ -18,6 +18,9 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Subquery
+
+from open137.directory.models import City
 from open137.places.matching import (
     Query,
     allowed_edits,
@@ -30,9 +33,6 @@ from open137.places.matching import (
     token_weight,
     trigrams,
 )
-from django.db.models import Subquery
-
-from open137.directory.models import City
 from open137.places.models import Gazetteer, Place, PlaceKind, PlaceName
 
 CANDIDATES = 150  # names compared closely per query, found by shared trigrams
@@ -138,7 +138,7 @@ class Vocabulary:
         if len(text) < 2:
             return []
         at = bisect.bisect_left(self.by_start, (text, -1))
-        out = []
+        out: list[int] = []
         while at < len(self.by_start) and len(out) < limit:
             name, i = self.by_start[at]
             if not name.startswith(text):

@@ -34,7 +34,7 @@ from open137.places.matching import (
     read_query,
     token_weight,
 )
-from open137.places.models import Place, PlaceKind, PlaceName
+from open137.places.models import PlaceKind, PlaceName
 
 MAX_LIMIT = 50
 KEYS_FETCHED = 12  # the best-matching names whose places are read
@@ -121,6 +121,10 @@ def search(text: str, *, limit: int = 10, context: RoutingContext | None = None,
 
 
 _contexts: dict[str, RoutingContext] = {}
+
+
+def routing_for(config_version: str) -> RoutingContext:
+    return _routing(config_version)
 
 
 def _routing(config_version: str) -> RoutingContext:
@@ -281,19 +285,22 @@ def _distance(a: _Row, b: _Row) -> float:
 
 def _interpolate(key: str, number: HouseNumber, street: _Row) -> tuple[_Row, float] | None:
     """A number the gazetteer lacks, between the nearest known numbers on this street."""
-    known = [(first, lat, lon) for first, lat, lon in
-             PlaceName.objects.filter(key=key, number_first__isnull=False)
-             .values_list("number_first", "place__lat", "place__lon")[:2000]
-             if haversine_m(lat, lon, street.place["lat"], street.place["lon"]) <= 3000]
+    known: list[tuple[int, float, float]] = [
+        (int(first), lat, lon) for first, lat, lon in
+        PlaceName.objects.filter(key=key, number_first__isnull=False)
+        .values_list("number_first", "place__lat", "place__lon")[:2000]
+        if first is not None
+        and haversine_m(lat, lon, street.place["lat"], street.place["lon"]) <= 3000]
     if not known:
         return None
     n = number.first
     # Odd and even numbers face each other in most cities: a number is placed between its
     # neighbours on its own side when there are some, else on either side.
-    for side, factor in (([k for k in known if k[0] % 2 == n % 2], 0.9), (known, 0.87)):
+    for side, sure in (([k for k in known if k[0] % 2 == n % 2], 0.9), (known, 0.87)):
         below = max((k for k in side if k[0] < n), default=None, key=lambda k: k[0])
         above = min((k for k in side if k[0] > n), default=None, key=lambda k: k[0])
         if below and above:
+            factor = sure
             t = (n - below[0]) / (above[0] - below[0])
             lat = below[1] + t * (above[1] - below[1])
             lon = below[2] + t * (above[2] - below[2])

@@ -54,7 +54,7 @@ class PlaceRecord:
         if self.kind == "address":
             found = [self.street] + [v for k, v in self.names.items() if k.startswith("street")]
         else:
-            found = [self.name] + list(self.names.values())
+            found = [self.name, *list(self.names.values())]
         seen: dict[str, None] = {}
         for value in found:
             for part in str(value).split(";"):
@@ -264,7 +264,8 @@ def read_osm(path: Path, *, progress: Progress | None = None) -> list[PlaceRecor
     objects = 0
     try:
         processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
-        for obj in processor:
+        for item in processor:
+            obj: Any = item  # a node, way, relation or area, each with its own methods
             objects += 1
             if progress and objects % 50_000 == 0:
                 progress(_("read %(n)s objects") % {"n": f"{objects:,}"})

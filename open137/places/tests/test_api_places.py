@@ -1,5 +1,7 @@
 """GET /api/v1/places: public, rate-limited, best first, and never a 500 on odd input."""
 
+from typing import Any
+
 from django.test import override_settings
 
 from open137.cases.testing import CityTestCase
@@ -8,7 +10,7 @@ URL = "/api/v1/places"
 
 
 class PlacesApiTests(CityTestCase):
-    def get(self, **params: object) -> object:
+    def get(self, **params: object) -> Any:
         return self.client.get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
 
     def test_places_are_answered_best_first_with_their_district(self) -> None:

@@ -6,7 +6,6 @@ The test city (tests/packs/helsinki) has four rectangular districts over the ext
 
 import json
 import unittest
-from pathlib import Path
 
 from django.test import TestCase, override_settings
 
@@ -14,7 +13,7 @@ from open137.cases.models import Case
 from open137.directory.actions import load_city
 from open137.directory.models import District
 from open137.open311.actions import create_api_key
-from open137.places.actions import load_places
+from open137.places.actions import PlacesReport, load_places
 from open137.places.models import Place
 from open137.places.search import haversine_m, place_address, search
 from open137.places.sources import PlaceRecord, read_osm
@@ -36,6 +35,7 @@ def district_of(lon: float, lat: float) -> str:
 @unittest.skipUnless(EXTRACT.is_file(), f"the Helsinki extract is not at {EXTRACT}")
 class HelsinkiTests(TestCase):
     addresses: list[PlaceRecord]
+    report: PlacesReport
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -97,7 +97,7 @@ class HelsinkiTests(TestCase):
         self.assertLess(nearest * 111_000, 100)
 
     def test_a_request_with_only_an_address_string_gets_the_right_district(self) -> None:
-        key, raw = create_api_key(name="app", by=None)
+        _key, raw = create_api_key(name="app", by=None)
         record = next(r for r in self.addresses if r.street == "Kaivokatu")
         response = self.client.post("/open311/v2/requests.json", {
             "api_key": raw, "service_code": "pothole",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import TestCase
 from shapely.geometry import Point, shape
 
-from open137.directory.actions import load_city
+from open137.directory.actions import LoadReport, load_city
 from open137.directory.models import District
 from open137.places.models import Place
 from open137.places.search import place_address, search
@@ -16,6 +16,8 @@ PACK = settings.CITYPACKS_DIR / "karaj"
 
 
 class KarajGazetteerTests(TestCase):
+    report: LoadReport
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.report = load_city(PACK)

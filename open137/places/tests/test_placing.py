@@ -9,7 +9,7 @@ from open137.cases import actions
 from open137.cases.models import Case, Channel
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import Status
-from open137.directory.models import District, Kind, Unit
+from open137.directory.models import District, Kind
 from open137.open311.actions import create_api_key
 
 
@@ -79,7 +79,7 @@ class PlacingTests(CityTestCase):
                                      address=address, external_id=f"x-{i}")
                 for i, address in enumerate(["گلشهر", "گلشهر", "جای نامعلوم"])]
         ids = actions.import_cases(rows, by=None)
-        cases = [Case.objects.get(pk=pk) for pk in ids]
+        cases = [Case.objects.get(pk=pk) for pk in ids if isinstance(pk, int)]
         self.assertEqual([c.district.code if c.district else None for c in cases],
                          ["district-6", "district-6", None])
         self.assertEqual(cases[0].events.get(step="receive").data["placed"]["name"],
@@ -94,7 +94,7 @@ class PlacingTests(CityTestCase):
         self.assertEqual(response.status_code, 302, response.content[:2000])
         case = Case.objects.latest("pk")
         self.assertEqual(case.district.code, "district-1")
-        self.assertTrue(Unit.objects.filter(pk=case.unit_id, district=case.district).exists())
+        self.assertEqual(case.unit.district, case.district)
 
     def test_a_portal_submission_without_a_pin_is_placed(self) -> None:
         kind = Kind.objects.first()
