@@ -104,3 +104,12 @@ class PlacingTests(CityTestCase):
         self.assertEqual(response.status_code, 302, response.content[:2000])
         case = Case.objects.latest("pk")
         self.assertEqual(case.district.code, "district-7")
+
+
+class PlacedHistoryTests(CityTestCase):
+    def test_the_request_page_says_it_was_placed_from_the_address(self) -> None:
+        case = actions.receive_case(subject=self.works_subject, channel=Channel.PHONE,
+                                    by=self.alice, address="بلوار موذن")
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/desk/requests/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, "Placed from the address at بلوار موذن (")
