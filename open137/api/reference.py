@@ -108,7 +108,11 @@ class PlacesView(APIView):
         query = s.PlacesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         found = search(query.validated_data["q"], limit=query.validated_data["limit"])
-        return Response({"places": [f.as_dict() for f in found]})
+        names = ({d.code: d.name for d in District.objects.filter(
+            code__in={f.district_code for f in found if f.district_code})} if found else {})
+        return Response({"places": [
+            {**f.as_dict(), "district_name": names.get(f.district_code or "", "")}
+            for f in found]})
 
 
 def docs(request: HttpRequest) -> HttpResponse:

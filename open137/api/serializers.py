@@ -371,6 +371,7 @@ class PlaceSerializer(serializers.Serializer):
     lon = serializers.FloatField()
     district_code = serializers.CharField(allow_null=True,
                                           help_text="null outside every district.")
+    district_name = serializers.CharField(help_text="The district's name, empty outside.")
     score = serializers.FloatField(min_value=0, max_value=1,
                                    help_text="How sure the match is; best first.")
     category = serializers.CharField(help_text="What a landmark is: square, hospital...")

@@ -120,7 +120,13 @@ class IntakeForm(DeskForm):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
-    address = forms.CharField(label=_("Address"), required=False, max_length=500)
+    # A type-ahead over the gazetteer (static/desk/address.js): choosing a place sets the
+    # point, the district and this text; typed and never chosen, it is placed on receipt.
+    address = forms.CharField(label=_("Address"), required=False, max_length=500,
+                              widget=forms.TextInput(attrs={
+                                  "role": "combobox", "aria-autocomplete": "list",
+                                  "aria-expanded": "false", "aria-controls": "address-options",
+                                  "autocomplete": "off", "spellcheck": "false"}))
     district = DistrictChoiceField(
         District.objects.filter(active=True), label=_("District"), required=False,
         empty_label=_("Not known"),
