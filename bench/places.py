@@ -12,10 +12,14 @@ inside the application (`places.search.search`), on SQLite and on PostgreSQL.
 import json
 import math
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from open137.places.matching import name_tokens  # noqa: E402  (pure: no Django needed)
 
 # (Persian, Finglish): names streets are given in Iran.
 NAMES = [
@@ -43,6 +47,8 @@ NAMES = [
     ("امام رضا", "emam reza"), ("امام حسین", "emam hossein"), ("فاطمیه", "fatemieh"),
 ]
 SUFFIXES = ["", "", "", "شمالی", "جنوبی", "شرقی", "غربی", "اول", "دوم", "سوم"]
+FINGLISH = {"": "", "شمالی": "shomali", "جنوبی": "jonubi", "شرقی": "sharghi",
+            "غربی": "gharbi", "اول": "aval", "دوم": "dovom", "سوم": "sevom"}
 KINDS = ["خیابان", "خیابان", "کوچه", "بلوار"]
 LANDMARKS = [("مسجد", "mosque"), ("مدرسه", "school"), ("بانک ملی شعبه", "bank"),
              ("پارک", "park"), ("درمانگاه", "clinic"), ("داروخانه", "pharmacy"),
@@ -75,6 +81,7 @@ def synthesise(path: Path, *, streets: int = 1900, seed: int = 137) -> dict[str,
     features: list[dict[str, Any]] = []
     queries: list[dict[str, Any]] = []
     names: set[str] = set()
+    keys: set[str] = set()
     made = 0
     while made < streets:
         base, latin = rng.choice(NAMES)
@@ -83,9 +90,14 @@ def synthesise(path: Path, *, streets: int = 1900, seed: int = 137) -> dict[str,
         shahid = "شهید " if rng.random() < 0.3 and kind != "کوچه" else ""
         number = f" {rng.randint(1, 40)}" if kind == "کوچه" and rng.random() < 0.5 else ""
         name = f"{kind} {shahid}{base}{number}{' ' + suffix if suffix else ''}"
-        if name in names:
+        # Names that differ only in words a caller leaves out («خیابان»، «شهید») are one
+        # street to the search; a real city has such pairs, but they cannot be told apart
+        # here, so the made-up city has none.
+        key = " ".join(name_tokens(name))
+        if name in names or key in keys:
             continue
         names.add(name)
+        keys.add(key)
         made += 1
         _code, polygon = rng.choice(districts)
         x, y = _point_in(rng, polygon)
@@ -127,10 +139,11 @@ def synthesise(path: Path, *, streets: int = 1900, seed: int = 137) -> dict[str,
             typo = base[:i] + base[i + 1:]
             queries.append({"q": f"{kind} {typo}{number}{' ' + suffix if suffix else ''}",
                             "lat": mid_y, "lon": mid_x, "what": "misspelt"})
-        queries.append({"q": f"{latin}{number}", "lat": mid_y, "lon": mid_x,
-                        "what": "Finglish"})
-        queries.append({"q": base[:max(2, len(base) - 2)], "lat": mid_y, "lon": mid_x,
-                        "what": "type-ahead"})
+        queries.append({"q": f"{latin}{number} {FINGLISH[suffix]}".strip(), "lat": mid_y,
+                        "lon": mid_x, "what": "Finglish"})
+        # Typing the name: the street must be among the answers offered.
+        queries.append({"q": f"{base}{number} {suffix[:2]}".strip(), "lat": mid_y,
+                        "lon": mid_x, "what": "type-ahead", "any": True})
     for i in range(2000):
         word, category = rng.choice(LANDMARKS)
         base, _latin = rng.choice(NAMES)
@@ -159,9 +172,8 @@ def measure(queries: list[dict[str, Any]]) -> dict[str, Any]:
 
     from open137.places.search import haversine_m, search
 
-    search("گرم کردن")  # the first search builds the in-memory index: timed apart
     started = time.perf_counter()
-    search("خیابان")
+    search("آزادی")  # the first search of a process builds the in-memory index
     first = [time.perf_counter() - started]
     by_kind: dict[str, list[float]] = {}
     right: dict[str, list[bool]] = {}
@@ -170,8 +182,8 @@ def measure(queries: list[dict[str, Any]]) -> dict[str, Any]:
         found = search(q["q"], limit=10)
         by_kind.setdefault(q["what"], []).append(time.perf_counter() - started)
         if "lat" in q:
-            ok = bool(found) and haversine_m(found[0].lat, found[0].lon, q["lat"],
-                                             q["lon"]) <= q.get("within", 75)
+            offered = found if q.get("any") else found[:1]
+            ok = any(haversine_m(f.lat, f.lon, q["lat"], q["lon"]) <= 75 for f in offered)
             right.setdefault(q["what"], []).append(ok)
     every = sorted(t for times in by_kind.values() for t in times)
     return {"all": _ms(every), "first_search_ms": first[0] * 1000,
@@ -199,7 +211,8 @@ def render(figures: dict[str, Any]) -> str:
         "application: the version check, the in-memory match, one indexed read of the "
         "matched names' places (two when a number is placed between its neighbours). "
         "\"first right\" is the share whose first answer lies within 75 m of the place "
-        "the query was made from. Target: p95 under 30 ms.\n")
+        "the query was made from (for the type-ahead, any of the ten answers). Target: p95 "
+        "under 30 ms.\n")
     for backend, f in figures.items():
         if not f:
             continue

@@ -18,7 +18,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Subquery
+from django.db import connection
 
 from open137.directory.models import City
 from open137.places.matching import (
@@ -35,7 +35,7 @@ from open137.places.matching import (
 )
 from open137.places.models import Gazetteer, Place, PlaceKind, PlaceName
 
-CANDIDATES = 150  # names compared closely per query, found by shared trigrams
+CANDIDATES = 80  # names compared closely per query, found by shared trigrams
 MAX_WINDOW = 4  # the longest run of query words one name is compared with
 
 
@@ -78,11 +78,21 @@ class Vocabulary:
     skeleton_starts: list[tuple[str, int]] = field(default_factory=list)
     neighbourhoods: list[Neighbourhood] = field(default_factory=list)
     has_addresses: bool = False
+    # Neighbourhoods by a grid of about 2 km cells, to find the nearest one cheaply.
+    grid: dict[tuple[int, int], list[Neighbourhood]] = field(default_factory=dict)
+
+    def near(self, lat: float, lon: float) -> list[Neighbourhood]:
+        """The neighbourhoods in the grid cells around a point."""
+        row, col = _cell(lat, lon)
+        return [n for dr in (-1, 0, 1) for dc in (-1, 0, 1)
+                for n in self.grid.get((row + dr, col + dc), ())]
 
     @classmethod
     def build(cls, version: str, keys: list[str],
               neighbourhoods: list[Neighbourhood] | None = None) -> "Vocabulary":
         vocab = cls(version=version, neighbourhoods=neighbourhoods or [])
+        for n in vocab.neighbourhoods:
+            vocab.grid.setdefault(_cell(n.lat, n.lon), []).append(n)
         grams: dict[str, list[int]] = defaultdict(list)
         skeletons: dict[str, list[int]] = defaultdict(list)
         deletions: dict[str, list[int]] = defaultdict(list)
@@ -129,7 +139,7 @@ class Vocabulary:
         counts = self.gram_counts
         best = heapq.nlargest(CANDIDATES, found.items(),
                               key=lambda item: (item[1] / counts[item[0]], item[1]))
-        chosen = {i for i, shared in best if shared / counts[i] >= 0.25 or shared >= 4}
+        chosen = {i for i, shared in best if shared / counts[i] >= 0.3}
         for start in range(max(0, len(tokens) - 2), len(tokens)):
             chosen.update(self._starting_with(compact(tokens[start:]), limit=20))
         return sorted(chosen)
@@ -154,7 +164,7 @@ class Vocabulary:
         for start in range(len(tokens)):
             for end in range(start + 1, min(len(tokens), start + 3) + 1):
                 run = tokens[start:end]
-                if any(t[:1].isdigit() for t in run):
+                if all(t[:1].isdigit() for t in run):
                     continue
                 skel = "".join(latin_skeleton(t) for t in run)
                 if len(skel) < 2:
@@ -190,7 +200,7 @@ class Vocabulary:
         if query.latin:
             skeletons = [(start, end, "".join(latin_skeleton(t) for t in tokens[start:end]))
                          for start, end, _text in runs if end - start <= 3
-                         and not any(t[:1].isdigit() for t in tokens[start:end])]
+                         and not all(t[:1].isdigit() for t in tokens[start:end])]
             for i in self.skeleton_candidates(query):
                 best = self._best_skeleton(i, skeletons, n, prefix=prefix)
                 if best is not None:
@@ -220,25 +230,21 @@ class Vocabulary:
 
     def _partial(self, i: int, runs: list[tuple[int, int, str]],
                  grams: dict[str, set[str]]) -> Match | None:
-        """Part of a longer name («گوهردشت» of «پارک گوهردشت»), at a lower score."""
+        """Part of a longer name, word for word («گوهردشت» of «پارک گوهردشت»), at a lower
+        score: a misspelt part is not looked for, or every query would match half the
+        city's names."""
         key_tokens = self.tokens[i]
         total = sum(len(t) for t in key_tokens)
         best: Match | None = None
-        for a in range(len(key_tokens)):
-            for b in range(a + 1, len(key_tokens) + 1):
-                if b - a == len(key_tokens):
-                    continue
-                part = compact(key_tokens[a:b])
-                if len(part) < 3 or part[:1].isdigit():
-                    continue
-                for start, end, run in runs:
-                    if abs(len(run) - len(part)) > 2 or not _close(grams[run], run, part):
-                        continue
-                    score = similarity(run, part)
-                    if score:
-                        score *= 0.8 * len(part) / total
-                        if best is None or score > best.similarity:
-                            best = Match(self.keys[i], score, start, end)
+        for start, end, run in runs:
+            if len(run) < 3 or run[:1].isdigit():
+                continue
+            size = end - start
+            for a in range(len(key_tokens) - size + 1):
+                if "".join(key_tokens[a:a + size]) == run and size < len(key_tokens):
+                    score = 0.8 * len(run) / total
+                    if best is None or score > best.similarity:
+                        best = Match(self.keys[i], score, start, end)
         return best
 
     def _best_skeleton(self, i: int, runs: list[tuple[int, int, str]], n: int, *,
@@ -252,6 +258,10 @@ class Vocabulary:
             if score and (best is None or score > best.similarity):
                 best = Match(self.keys[i], score, start, end, skeleton=True)
         return best
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(lat // 0.02), int(lon // 0.025)
 
 
 def _close(run_grams: set[str], run: str, name: str) -> bool:
@@ -275,13 +285,17 @@ _cache: dict[str, Vocabulary] = {}
 
 
 def current_versions() -> tuple[str, str]:
-    """(the gazetteer's version, the city configuration's version), in one query."""
-    city = City.objects.values("config_version")[:1]
-    row = (Gazetteer.objects.annotate(city_version=Subquery(city))
-           .values_list("version", "city_version").first())
-    if row is None:
-        return "", City.objects.values_list("config_version", flat=True).first() or ""
-    return row[0] or "", row[1] or ""
+    """(the gazetteer's version, the city configuration's version), in one query.
+
+    Plain SQL: every search asks it, and the ORM would spend longer building the query
+    than the database answering it.
+    """
+    gazetteer, city = Gazetteer._meta.db_table, City._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT version FROM {gazetteer} ORDER BY id LIMIT 1), "  # noqa: S608
+                       f"(SELECT config_version FROM {city} ORDER BY id LIMIT 1)")
+        row = cursor.fetchone()
+    return (row[0] or "", row[1] or "") if row else ("", "")
 
 
 def vocabulary(version: str | None = None) -> Vocabulary:

@@ -141,7 +141,7 @@ _LATIN_SKELETON = {"w": "", "v": "", "y": "", "a": "", "e": "", "i": "", "o": ""
 
 
 def _squeeze(value: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", value)
+    return re.sub(r"(\D)\1+", r"\1", value)  # "moazzen" -> "mozen"; "11" stays
 
 
 def persian_skeleton(word: str) -> str:

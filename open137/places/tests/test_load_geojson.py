@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import translation
 
 from open137.directory.actions import load_city
 from open137.places.actions import load_places
@@ -101,7 +102,7 @@ class GeoJSONLoadTests(TestCase):
     def assertLoadsNothing(self, path: Path, *words: str) -> None:
         load_places(self.good(), dataset="loaded before")
         before = (Place.objects.count(), PlaceName.objects.count())
-        with self.assertRaises(PlaceFileError) as caught:
+        with self.assertRaises(PlaceFileError) as caught, translation.override("en"):
             load_places(path)
         for word in words:
             self.assertIn(word, str(caught.exception))
