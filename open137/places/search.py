@@ -33,6 +33,7 @@ from open137.places.matching import (
     Query,
     kind_words,
     read_query,
+    skeleton,
     token_weight,
 )
 from open137.places.models import Place, PlaceKind, PlaceName
@@ -63,6 +64,7 @@ class Found:
     neighbourhood: str = ""
     matched: str = ""  # the name the words matched, when it is not the one shown
     interpolated: bool = False
+    finglish: str = ""  # the consonant skeleton a Latin query matched a Persian name by
     place_id: int | None = None
     names: dict[str, str] = field(default_factory=dict)
 
@@ -365,6 +367,7 @@ def _found(query: Query, m: Match, row: _Row, factor: float,
         score=round(score, 3), category=place["category"],
         housenumber=place["housenumber"] if kind == PlaceKind.ADDRESS else "",
         street=place["street"], matched=m.key, interpolated=interpolated,
+        finglish=skeleton(m.key.split()) if m.skeleton else "",
         place_id=place["id"], names=place["names"])
 
 
@@ -424,14 +427,19 @@ def confident_score() -> float:
 def place_address(text: str, *, context: RoutingContext | None = None) -> Found | None:
     """The place an address means when the gazetteer is sure of it, else None.
 
-    Sure: the best answer scores at least PLACES_CONFIDENT_SCORE, and no answer nearly as
-    good lies in another district (the same street name in two districts is a question
-    for a person, not a guess).
+    Sure: the best answer scores at least PLACES_CONFIDENT_SCORE, it is not a short name
+    found by its Finglish consonants alone, and no answer nearly as good lies in another
+    district (the same street name in two districts is a question for a person, not a
+    guess).
     """
     found = search(text, limit=5, context=context)
     if not found or found[0].score < confident_score():
         return None
     best = found[0]
+    if best.finglish and len(best.finglish) < 5:
+        # A few consonants in Latin letters match too many things by chance ("Innes",
+        # "Bay"): offered in a list, never placed on their own.
+        return None
     for other in found[1:]:
         if other.score >= best.score - 0.05 and other.district_code != best.district_code \
                 and haversine_m(best.lat, best.lon, other.lat, other.lon) > 500:

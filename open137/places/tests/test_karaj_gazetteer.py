@@ -93,3 +93,18 @@ class KarajGazetteerTests(TestCase):
         self.assertIsNone(place_address("خیابان"))
         self.assertIsNone(place_address("نزدیک خانه ما"))
         self.assertIsNone(place_address("خیابان آزادی کوچه ۳"))
+
+
+class ForeignAddressTests(TestCase):
+    """Addresses of another city (an import from elsewhere) are never placed in this one by
+    a chance likeness of a few consonants."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_city(PACK)
+
+    def test_short_latin_words_are_offered_but_never_placed(self) -> None:
+        for text in ["Innes", "Bay", "River", "Capital", "Market St", "Somerset", "Kanata North",
+                     "123 Main Street", "Orleans"]:
+            with self.subTest(text):
+                self.assertIsNone(place_address(text))
