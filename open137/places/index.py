@@ -216,12 +216,14 @@ class Vocabulary:
         for start, end, run in runs:
             if not (size - 1 <= end - start <= size + 1):
                 continue
-            at_end = prefix and end == n
-            if abs(len(run) - len(name)) > 2 and not (at_end and len(run) < len(name)):
+            # The start of a name, while typing: only at the query's end, never ending in
+            # a house number, and the first two letters right.
+            begins = (prefix and end == n and len(run) < len(name) and run[:2] == name[:2]
+                      and not run[-1].isdigit())
+            whole = abs(len(run) - len(name)) <= 2 and _close(grams[run], run, name)
+            if not (whole or begins):
                 continue
-            if not (at_end and len(run) < len(name)) and not _close(grams[run], run, name):
-                continue
-            score = similarity(run, name, prefix=at_end)
+            score = similarity(run, name, prefix=begins)
             if score and (best is None or score > best.similarity):
                 best = Match(self.keys[i], score, start, end)
         if best is None and size >= 2:

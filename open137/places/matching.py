@@ -175,7 +175,11 @@ def skeleton(tokens: list[str] | tuple[str, ...]) -> str:
 
 
 def distance(a: str, b: str, limit: int) -> int:
-    """Edit distance (insert, delete, substitute, swap two neighbours), or limit + 1."""
+    """Edit distance (insert, delete, substitute, swap two neighbours), or limit + 1.
+
+    Only the band of cells within `limit` of the diagonal is worked out: a path outside it
+    costs more than the limit anyway.
+    """
     if a == b:
         return 0
     la, lb = len(a), len(b)
@@ -183,13 +187,16 @@ def distance(a: str, b: str, limit: int) -> int:
         return limit + 1
     if not la or not lb:
         return max(la, lb)
+    over = limit + 1
     before: list[int] = []
-    previous = list(range(lb + 1))
+    previous = [j if j <= limit else over for j in range(lb + 1)]
     for i in range(1, la + 1):
         ca = a[i - 1]
-        current = [i] * (lb + 1)
-        low = i
-        for j in range(1, lb + 1):
+        current = [over] * (lb + 1)
+        if i <= limit:
+            current[0] = i
+        low = over
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
             cb = b[j - 1]
             value = previous[j - 1] if ca == cb else previous[j - 1] + 1
             if previous[j] + 1 < value:
@@ -203,9 +210,9 @@ def distance(a: str, b: str, limit: int) -> int:
             if value < low:
                 low = value
         if low > limit:
-            return limit + 1
+            return over
         before, previous = previous, current
-    return min(previous[lb], limit + 1)
+    return min(previous[lb], over)
 
 
 def allowed_edits(length: int) -> int:
