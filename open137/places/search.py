@@ -17,7 +17,6 @@ nearest numbers it has on either side (or at the nearest one), else at the stree
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,7 +33,6 @@ from open137.places.matching import (
     kind_words,
     read_query,
     skeleton,
-    token_weight,
 )
 from open137.places.models import Place, PlaceKind, PlaceName
 
@@ -484,7 +482,3 @@ def place_in_text(text: str, *, context: RoutingContext | None = None) -> Found 
             return _finish(found[:1], vocab, context=context or _routing(config),
                            language=None)[0]
     return None
-
-
-def weights(tokens: Iterable[str]) -> float:
-    return sum(token_weight(t) for t in tokens)
