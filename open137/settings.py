@@ -6,25 +6,65 @@ sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 
 import importlib.util
 import os
-import secrets
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Importing this module reads the environment and nothing else: it creates no folder and
+# writes no file. `open137 migrate` and `open137 serve` create DATA_DIR and, where a key
+# may be made up (see open137/web/datadir.py), DATA_DIR/secret_key.
+
+YES = ("1", "true", "yes", "on")
+NO = ("0", "false", "no", "off")
+
 
 def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no variable; a value that is neither (a typo like "ture") stops the start."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is neither yes nor no: write one of "
+        f"{', '.join(YES)} (yes) or {', '.join(NO)} (no), or leave it empty for "
+        f"the default ({'yes' if default else 'no'}).")
 
 
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+def envint(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole-number variable; anything else stops the start with the variable's name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a whole number: write digits such as {default}, "
+            f"or leave it empty for the default.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is too small: it must be at least "
+                                   f"{minimum}.")
+    return number
+
+
+def envfloat(name: str, default: float) -> float:
+    """A decimal number variable (a point, not a comma); anything else stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a number: write one such as {default}, or leave it "
+            f"empty for the default.") from None
 
 
 def envstr(name: str, default: str) -> str:
@@ -58,7 +98,9 @@ def database_from_url(url: str, data_dir: Path) -> dict[str, object]:
             "OPTIONS": options,
             "TEST": {"NAME": os.environ.get("DATABASE_TEST_NAME") or None},
         }
-    raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL starts with {parts.scheme!r}, which is not a known database: write "
+        f"postgres://user:password@host:5432/name or sqlite:////absolute/path.sqlite3.")
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
@@ -82,19 +124,20 @@ def sqlite_database(path: Path) -> dict[str, object]:
 
 
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Where `open137 migrate` or `serve` keeps a made-up key when SECRET_KEY is not set.
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
 
 
 def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY", "")
+    key = os.environ.get("SECRET_KEY", "").strip()
     if key:
         return key
-    # A developer's machine: a random key kept beside the embedded database.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        return SECRET_KEY_FILE.read_text().strip()
+    except (FileNotFoundError, NotADirectoryError):
+        # Empty: Django refuses to sign anything with it, and `open137 serve` says what
+        # to do. The test runner sets a throwaway key of its own.
+        return ""
 
 
 SECRET_KEY = _secret_key()
@@ -116,6 +159,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "open137.core",
+    "open137.audit",
     "open137.directory",
     "open137.deadlines",
     "open137.notifications",
@@ -231,7 +275,6 @@ TIME_ZONE = envstr("TIME_ZONE", "Asia/Tehran")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "open137" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(DATA_DIR / "media")))
@@ -368,7 +411,7 @@ SPECTACULAR_SETTINGS = {
 # A suggestion scoring at least CLASSIFIER_MIN_SCORE (0..1) may route a request with nobody
 # checking it (SMS intake); below it the request goes to triage. The worker retrains the
 # classifier at night once CLASSIFIER_RETRAIN_MIN_NEW newly confirmed requests exist.
-CLASSIFIER_MIN_SCORE = float(envstr("CLASSIFIER_MIN_SCORE", "0.6"))
+CLASSIFIER_MIN_SCORE = envfloat("CLASSIFIER_MIN_SCORE", 0.6)
 CLASSIFIER_RETRAIN_MIN_NEW = envint("CLASSIFIER_RETRAIN_MIN_NEW", 50)
 # Open requests on the same subject this near (metres) and this recent (days) are offered as
 # duplicates; a subject's tuning in the admin overrides both.
@@ -377,7 +420,7 @@ DUPLICATE_WINDOW_DAYS = envint("DUPLICATE_WINDOW_DAYS", 14)
 # A surge: at least SURGE_MIN_COUNT requests on a subject in a district in the last
 # SURGE_WINDOW_HOURS (at most 24), and more than SURGE_FACTOR times the average of the same
 # hours over the previous SURGE_BASELINE_DAYS days.
-SURGE_FACTOR = float(envstr("SURGE_FACTOR", "3"))
+SURGE_FACTOR = envfloat("SURGE_FACTOR", 3.0)
 SURGE_MIN_COUNT = envint("SURGE_MIN_COUNT", 10)
 SURGE_WINDOW_HOURS = envint("SURGE_WINDOW_HOURS", 24)
 SURGE_BASELINE_DAYS = envint("SURGE_BASELINE_DAYS", 28)
@@ -399,6 +442,12 @@ OPEN311_ENDPOINT_TYPE = envstr("OPEN311_ENDPOINT_TYPE", "production")
 # Days after closing when a request's contact details (and its followers') are removed by
 # `open137 anonymise` and the worker's daily job.
 ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", 365)
+# `open137 serve`: address, port, gunicorn workers (two per core plus one is gunicorn's own
+# rule of thumb for sync workers that mostly wait on the database) and request timeout.
+HOST = envstr("HOST", "127.0.0.1")
+PORT = envint("PORT", 8000, minimum=1)
+WEB_CONCURRENCY = envint("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1, minimum=1)
+WEB_TIMEOUT = envint("WEB_TIMEOUT", 30, minimum=1)
 # Proxies whose X-Forwarded-For names the real client (the same variable gunicorn reads).
 FORWARDED_ALLOW_IPS = [a.strip() for a in envstr("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")
                        if a.strip()]

@@ -1,13 +1,11 @@
 """Subject suggestions for a request's text: the trained model when present, else keywords."""
 
-import logging
 import re
 from collections.abc import Iterable
 
 from open137.core.text import search_key
 from open137.directory.models import Subject
-
-log = logging.getLogger(__name__)
+from open137.intelligence.hints import suggest_or
 
 STOP_WORDS = frozenset({
     "و", "در", "به", "از", "با", "را", "که", "این", "ان", "ها", "های", "برای", "یا", "هم", "تا",
@@ -60,15 +58,5 @@ def keyword_suggestions(text: str, k: int = 3) -> list[tuple[str, float]]:
 
 
 def suggest_subjects(text: str, k: int = 3) -> list[tuple[str, float]]:
-    """Ask the intelligence app when it is installed; keywords otherwise or when it fails."""
-    try:
-        from open137.intelligence.suggest import suggest
-    except ImportError:
-        return keyword_suggestions(text, k)
-    try:
-        return [(str(code), min(1.0, max(0.0, float(score))))
-                for code, score in suggest(text, k=k)]
-    except Exception:
-        # A broken model must not take the portal's form down with it.
-        log.exception("Subject suggestion failed; answering from keywords")
-        return keyword_suggestions(text, k)
+    """The model's suggestions; keywords when it cannot answer."""
+    return suggest_or(text, k, otherwise=lambda: keyword_suggestions(text, k))

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import override
 from shapely.geometry import Point, shape
 
+from open137.audit.actions import record_changed, record_created
+from open137.audit.values import snapshot
 from open137.cases import actions, messages
 from open137.cases.models import Case, Channel, PlanReason
 from open137.cases.workflow import Status
-from open137.directory.actions import default_pack_path
+from open137.directory.actions import default_pack_path, set_staff_role
 from open137.directory.models import District, Kind, Staff, Subject, Unit
 from open137.notifications import actions as outbox
 from open137.notifications.texts import Kind as MessageKind
@@ -53,12 +55,18 @@ def create_users(password: str) -> list[tuple[str, str]]:
 
 def _user(username: str, password: str, role: str, unit: Unit | None, *,
           superuser: bool = False) -> User:
-    user, _created = User.objects.get_or_create(username=username)
+    user = User.objects.filter(username=username).first()
+    before = snapshot(user) if user is not None else None
+    user = user or User(username=username)
     user.set_password(password)
     user.is_staff = superuser
     user.is_superuser = superuser
     user.save()
-    Staff.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
+    if before is None:
+        record_created(user, by=None)
+    else:
+        record_changed(user, by=None, before=before)
+    set_staff_role(user, role=role, unit=unit, by=None)
     return user
 
 

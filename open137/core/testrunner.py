@@ -1,6 +1,9 @@
 """The test runner: Django's, with static files served from the source folders."""
 
 import logging
+import os
+import secrets
+import warnings
 from typing import Any
 
 import hypothesis
@@ -17,6 +20,13 @@ class Runner(DiscoverRunner):
 
     def setup_test_environment(self, **kwargs: Any) -> None:
         super().setup_test_environment(**kwargs)
+        if not os.environ.get("SECRET_KEY"):
+            # A throwaway key, also for the commands tests run in other processes; a key
+            # file is written only by `migrate` and `serve` outside tests.
+            os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+            settings.SECRET_KEY = os.environ["SECRET_KEY"]
+        # Static files come from the source folders here; collectstatic never ran.
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         settings.STORAGES = {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
+from open137.audit.actions import Trail
+from open137.audit.values import snapshot
 from open137.directory.citypack import CityPack, read_pack
-from open137.directory.models import City, District, Kind, Subject, SubjectGroup, Unit
+from open137.directory.models import City, District, Kind, Staff, Subject, SubjectGroup, Unit
 
 
 @dataclass
@@ -56,10 +58,14 @@ def register_pack_part(name: str, loader: PackPart) -> None:
 
 
 def load_city(path: Path | None = None, *, by: AbstractBaseUser | None = None) -> LoadReport:
-    """Load or update a city pack in one transaction; read and check it all first."""
+    """Load or update a city pack in one transaction; read and check it all first.
+
+    Every object it creates, changes, deactivates or removes is in the audit trail."""
     pack = read_pack(path or default_pack_path())
     with transaction.atomic():
-        report = _apply(pack)
+        trail = Trail(by=by, note=f"city pack {pack.path.name}")
+        report = _apply(pack, trail)
+        trail.save()
         if report.changed:
             bump_config_version()
         for loader in _pack_parts.values():
@@ -67,37 +73,44 @@ def load_city(path: Path | None = None, *, by: AbstractBaseUser | None = None) -
     return report
 
 
-def _upsert(report: LoadReport, model: type[models.Model], key: dict[str, Any],
-            values: dict[str, Any]) -> Any:
+def _upsert(report: LoadReport, trail: Trail, model: type[models.Model],
+            key: dict[str, Any], values: dict[str, Any]) -> Any:
     obj = model._default_manager.filter(**key).first()
     if obj is None:
         report.add(model, "created")
-        return model._default_manager.create(**key, **values)
+        obj = model._default_manager.create(**key, **values)
+        trail.created(obj)
+        return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
+        before = snapshot(obj, fields=changed)
         for name in changed:
             setattr(obj, name, values[name])
         obj.save(update_fields=changed)
+        trail.changed(obj, before)
         report.add(model, "updated")
     else:
         report.add(model, "unchanged")
     return obj
 
 
-def _deactivate(report: LoadReport, model: type[models.Model], keep: dict[str, Any],
-                **extra: Any) -> None:
+def _deactivate(report: LoadReport, trail: Trail, model: type[models.Model],
+                keep: dict[str, Any], **extra: Any) -> None:
     stale = model._default_manager.filter(active=True, **extra).exclude(**keep)
-    for _obj in stale:
+    for obj in stale:
         report.add(model, "deactivated")
+        trail.changed(obj, {"active": True}, {"active": False})
     stale.update(active=False)
 
 
-def _apply(pack: CityPack) -> LoadReport:
+def _apply(pack: CityPack, trail: Trail) -> LoadReport:
     report = LoadReport()
     c = pack.city
     center = c.get("map_center") or _center(pack)
-    City.objects.exclude(code=c.get("code") or pack.path.name).delete()
-    _upsert(report, City, {"code": c.get("code") or pack.path.name}, {
+    for other in City.objects.exclude(code=c.get("code") or pack.path.name):
+        trail.deleted(other)
+        other.delete()
+    _upsert(report, trail, City, {"code": c.get("code") or pack.path.name}, {
         "name_fa": str(c.get("fa") or pack.path.name), "name_en": str(c.get("en") or ""),
         "jurisdiction_id": str(c.get("jurisdiction_id") or ""),
         "timezone": str(c.get("timezone") or settings.TIME_ZONE),
@@ -105,47 +118,47 @@ def _apply(pack: CityPack) -> LoadReport:
         "map_center": [float(v) for v in center], "map_zoom": int(c.get("map_zoom") or 12),
     })
     for e in pack.kinds:
-        _upsert(report, Kind, {"code": e.code},
+        _upsert(report, trail, Kind, {"code": e.code},
                 {"name_fa": e.fa, "name_en": e.en, "position": e.position, "active": True})
-    _deactivate(report, Kind, {"code__in": [e.code for e in pack.kinds]})
+    _deactivate(report, trail, Kind, {"code__in": [e.code for e in pack.kinds]})
     groups = {}
     for e in pack.groups:
-        groups[e.code] = _upsert(report, SubjectGroup, {"code": e.code}, {
+        groups[e.code] = _upsert(report, trail, SubjectGroup, {"code": e.code}, {
             "name_fa": e.fa, "name_en": e.en, "position": e.position, "active": True})
-    _deactivate(report, SubjectGroup, {"code__in": list(groups)})
+    _deactivate(report, trail, SubjectGroup, {"code__in": list(groups)})
     for s in pack.subjects:
-        _upsert(report, Subject, {"code": s.code}, {
+        _upsert(report, trail, Subject, {"code": s.code}, {
             "name_fa": s.fa, "name_en": s.en, "group": groups.get(s.group or ""),
             "handler": s.handler, "respond_hours": s.respond_hours,
             "resolve_days": s.resolve_days, "urgent": s.urgent, "long_term": s.long_term,
             "synonyms": "\n".join(s.synonyms), "attributes": list(s.attributes),
             "position": s.position, "active": True,
         })
-    _deactivate(report, Subject, {"code__in": [s.code for s in pack.subjects]})
+    _deactivate(report, trail, Subject, {"code__in": [s.code for s in pack.subjects]})
     unit_codes = []
     for e in pack.organisations:
         unit_codes.append(e.code)
-        _upsert(report, Unit, {"code": e.code}, {
+        _upsert(report, trail, Unit, {"code": e.code}, {
             "name_fa": e.fa, "name_en": e.en, "type": Unit.Type.ORGANISATION, "district": None,
             "department": "", "is_triage": e.code == pack.triage_unit, "active": True})
     for d in pack.districts:
-        district = _upsert(report, District, {"code": d.code}, {
+        district = _upsert(report, trail, District, {"code": d.code}, {
             "name_fa": d.fa, "name_en": d.en, "number": d.number, "area_hint": d.area_hint,
             "geometry": d.geometry, "active": True})
         unit_codes.append(d.code)
-        _upsert(report, Unit, {"code": d.code}, {
+        _upsert(report, trail, Unit, {"code": d.code}, {
             "name_fa": d.fa, "name_en": d.en, "type": Unit.Type.DISTRICT, "district": district,
             "department": "", "is_triage": False, "active": True})
         for dep in pack.departments:
             code = f"{d.code}/{dep.code}"
             unit_codes.append(code)
-            _upsert(report, Unit, {"code": code}, {
+            _upsert(report, trail, Unit, {"code": code}, {
                 "name_fa": f"{dep.fa} ({d.fa})",
                 "name_en": f"{dep.en} ({d.en})" if dep.en and d.en else "",
                 "type": Unit.Type.DEPARTMENT, "district": district, "department": dep.code,
                 "is_triage": False, "active": True})
-    _deactivate(report, District, {"code__in": [d.code for d in pack.districts]})
-    _deactivate(report, Unit, {"code__in": unit_codes})
+    _deactivate(report, trail, District, {"code__in": [d.code for d in pack.districts]})
+    _deactivate(report, trail, Unit, {"code__in": unit_codes})
     return report
 
 
@@ -157,3 +170,21 @@ def _center(pack: CityPack) -> list[float]:
     union = unary_union([shape(d.geometry) for d in pack.districts])
     c = union.envelope.centroid
     return [round(c.y, 5), round(c.x, 5)]
+
+
+@transaction.atomic
+def set_staff_role(user: AbstractBaseUser, *, role: str, unit: Unit | None,
+                   by: AbstractBaseUser | None) -> Staff:
+    """Make `user` a member of staff with this role (and unit, for unit roles)."""
+    trail = Trail(by=by)
+    staff = Staff.objects.select_for_update().filter(user_id=user.pk).first()
+    if staff is None:
+        staff = Staff.objects.create(user_id=user.pk, role=role, unit=unit)
+        trail.created(staff)
+    else:
+        before = snapshot(staff)
+        staff.role, staff.unit = role, unit
+        staff.save(update_fields=["role", "unit"])
+        trail.changed(staff, before)
+    trail.save()
+    return staff

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from open137.audit.admin import AuditedAdmin
 from open137.directory.actions import bump_config_version
 from open137.directory.models import (
     City,
@@ -17,9 +18,9 @@ from open137.directory.models import (
 )
 
 
-class RoutingConfigAdmin(admin.ModelAdmin):
+class RoutingConfigAdmin(AuditedAdmin):
     """Changes here move the configuration version (routing, subjects, the calendar), so
-    every process's cached configuration sees them."""
+    every process's cached configuration sees them; the trail records them."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -35,7 +36,8 @@ class RoutingConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(AuditedAdmin):
+    audit_ignore = ("config_version",)
     list_display = ["code", "name_fa", "name_en", "jurisdiction_id", "timezone"]
 
 
@@ -77,7 +79,7 @@ class RoutingRuleAdmin(RoutingConfigAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(AuditedAdmin):
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__code"]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from open137.audit.actions import record_changed, record_created
+from open137.audit.values import snapshot
 from open137.cases import actions as cases
 from open137.cases.models import Case, CaseEvent
 from open137.cases.workflow import Status
@@ -68,11 +70,13 @@ def declare_incident(*, subject: Subject, message_fa: str, by: User, message_en:
     starts_at = starts_at or timezone.now()
     if ends_at is not None and ends_at <= starts_at:
         raise InvalidInput(_("The end must come after the start."), field="ends_at")
-    return Incident.objects.create(
+    incident = Incident.objects.create(
         subject=subject, district=district, area=clean_area(area), starts_at=starts_at,
         ends_at=ends_at, message_fa=message_fa, message_en=normalize_text(message_en),
         created_by=_actor(by),
     )
+    record_created(incident, by=by)
+    return incident
 
 
 @transaction.atomic
@@ -88,9 +92,12 @@ def update_incident(incident: Incident, *, by: User, message_fa: str, message_en
         raise InvalidInput(_("Write the message citizens will see."), field="message_fa")
     if ends_at is not None and ends_at <= incident.starts_at:
         raise InvalidInput(_("The end must come after the start."), field="ends_at")
+    fields = ["message_fa", "message_en", "district", "area", "ends_at"]
+    before = snapshot(incident, fields=fields)
     incident.message_fa, incident.message_en = message_fa, normalize_text(message_en)
     incident.district, incident.area, incident.ends_at = district, clean_area(area), ends_at
-    incident.save(update_fields=["message_fa", "message_en", "district", "area", "ends_at"])
+    incident.save(update_fields=fields)
+    record_changed(incident, by=by, before=before)
     return incident
 
 
@@ -141,6 +148,8 @@ def resolve_incident(incident: Incident, *, note: str, by: User,
     note = normalize_text(note)
     if not note:
         raise InvalidInput(_("Write what was done; every citizen will read it."), field="note")
+    before = snapshot(incident, fields=["status", "resolved_at", "resolved_by",
+                                        "resolution_note"])
     at = at or timezone.now()
     events = []
     links = IncidentCase.objects.filter(incident=incident).select_related("case__subject")
@@ -155,5 +164,7 @@ def resolve_incident(incident: Incident, *, note: str, by: User,
     incident.resolved_at = at
     incident.resolved_by = _actor(by)
     incident.resolution_note = note
-    incident.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
+    fields = ["status", "resolved_at", "resolved_by", "resolution_note"]
+    incident.save(update_fields=fields)
+    record_changed(incident, by=by, before=before)
     return events

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from open137.audit.admin import AuditedAdmin
 from open137.core.errors import InvalidInput
 from open137.core.text import normalize_text
 from open137.intelligence import actions
@@ -15,7 +16,7 @@ from open137.intelligence.models import Incident, IncidentCase, SubjectTuning
 
 
 @admin.register(SubjectTuning)
-class SubjectTuningAdmin(admin.ModelAdmin):
+class SubjectTuningAdmin(AuditedAdmin):
     list_display = ["subject", "radius_m", "window_days"]
     search_fields = ["subject__code", "subject__name_fa", "subject__name_en"]
     autocomplete_fields = ["subject"]
@@ -66,7 +67,7 @@ class ResolveForm(forms.Form):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(AuditedAdmin):
     """Declared, changed and resolved through the intelligence actions."""
 
     form = IncidentForm

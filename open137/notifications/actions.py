@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from open137.audit.actions import Trail
+from open137.audit.values import snapshot
 from open137.core.inserts import insert_unless_exists
 from open137.core.phones import is_mobile
 from open137.notifications import quiet, smstext
@@ -177,6 +179,7 @@ def write_default_templates(*, languages: Iterable[str], overwrite: bool, by: Us
                             kinds: Iterable[str] | None = None) -> int:
     """Copy the built-in wording of these kinds into editable templates; how many written."""
     written = 0
+    trail = Trail(by=by, note="built-in texts")
     for kind in kinds or TEXTS:
         if kind == "webhook":
             continue
@@ -184,9 +187,13 @@ def write_default_templates(*, languages: Iterable[str], overwrite: bool, by: Us
             subject, text = default_text(kind, language)
             template, created = MessageTemplate.objects.get_or_create(
                 kind=kind, language=language, defaults={"subject": subject, "text": text})
-            if not created and overwrite:
+            if created:
+                trail.created(template)
+            elif overwrite:
+                before = snapshot(template)
                 template.subject, template.text = subject, text
                 template.save()
+                trail.changed(template, before)
             written += created or overwrite
-    log.debug("%s wrote %d message templates", getattr(by, "username", "system"), written)
+    trail.save()
     return written

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from open137.audit.admin import AuditedAdmin
 from open137.notifications import actions
 from open137.notifications.models import (
     DeliveryAttempt,
@@ -89,7 +90,7 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(AuditedAdmin):
     list_display = ["kind", "language", "text", "updated_at"]
     list_filter = ["language", "kind"]
     search_fields = ["text", "subject"]
@@ -130,7 +131,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AuditedAdmin):
     list_display = ["unit", "url", "events", "active", "created_at"]
     list_filter = ["active"]
     list_select_related = ["unit"]

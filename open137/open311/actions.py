@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from open137.audit.actions import record_changed, record_created
+from open137.audit.values import snapshot
 from open137.cases import actions as cases
 from open137.cases.models import Case, Channel
 from open137.core.errors import InvalidInput
@@ -31,14 +33,19 @@ def create_api_key(*, name: str, by: User, channel: str = Channel.OPEN311) -> tu
     raw = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(name=name[:100], channel=channel, prefix=raw[:8],
                                 key_hash=hash_key(raw))
+    record_created(key, by=by)
     return key, raw
 
 
 @transaction.atomic
 def revoke_api_key(key: ApiKey, *, by: User) -> None:
     """Stop a key from working; it stays listed with the requests it brought."""
-    ApiKey.objects.filter(pk=key.pk, active=True).update(active=False,
-                                                         revoked_at=timezone.now())
+    locked = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if locked.active:
+        before = snapshot(locked, fields=["active", "revoked_at"])
+        locked.active, locked.revoked_at = False, timezone.now()
+        locked.save(update_fields=["active", "revoked_at"])
+        record_changed(locked, by=by, before=before)
     key.refresh_from_db()
 
 

@@ -7,14 +7,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from open137.audit.admin import AuditedAdmin
 from open137.open311 import actions
 from open137.open311.models import ApiKey, Submission
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditedAdmin):
     """Keys are created here or by `open137 create_api_key`; the key is shown only once."""
 
+    audit_ignore = ("last_used_at",)
     list_display = ["name", "prefix", "channel", "active", "created_at", "last_used_at",
                     "revoked_at"]
     list_filter = ["active", "channel"]

@@ -12,6 +12,8 @@ READERS = frozenset({R.COUNCIL, R.INSPECTOR, R.SUPERVISOR, R.ADMIN, R.UNIT_MANAG
 GRADERS = frozenset({R.INSPECTOR})
 # The sample is seeded, so whoever draws it cannot choose it; units never draw their own.
 DRAWERS = frozenset({R.INSPECTOR, R.ADMIN})
+# Who changed the configuration: for the inspectors who audit it and the administrators.
+TRAIL_READERS = frozenset({R.INSPECTOR, R.ADMIN})
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -35,6 +37,11 @@ def can_grade(user: User) -> bool:
 def can_draw(user: User) -> bool:
     staff = staff_of(user)
     return staff is not None and staff.role in DRAWERS
+
+
+def reads_trail(staff: Staff) -> bool:
+    """Inspectors and administrators read the audit trail of configuration."""
+    return staff.role in TRAIL_READERS
 
 
 def sees_ranking(staff: Staff) -> bool:

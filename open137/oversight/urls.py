@@ -1,6 +1,6 @@
 from django.urls import path
 
-from open137.oversight import views
+from open137.oversight import trail, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("audits/items/<int:pk>/", views.grade, name="grade"),
     path("report/", views.report, name="report"),
     path("export/<slug:table>.xlsx", views.export, name="export"),
+    path("changes/", trail.changes, name="changes"),
 ]

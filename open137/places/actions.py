@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from open137.audit.actions import Trail
+from open137.audit.values import snapshot
 from open137.directory.citypack import PackError
 from open137.directory.queries import RoutingContext, routing_context
 from open137.places.matching import house_number, name_tokens
@@ -49,7 +51,7 @@ def load_places(path: Path, *, by: AbstractBaseUser | None = None, dataset: str 
     """
     records = read_places(path, progress=progress)
     with transaction.atomic():
-        return _write(dataset or path.name, records, progress=progress)
+        return _write(dataset or path.name, records, progress=progress, by=by)
 
 
 def load_pack_places(pack_path: Path, report: Any) -> None:
@@ -62,7 +64,7 @@ def load_pack_places(pack_path: Path, report: Any) -> None:
                 records = read_places(path)
             except PlaceFileError as e:
                 raise PackError(name, "", "", str(e)) from e
-            result = _write(f"{pack_path.name}/{name}", records)
+            result = _write(f"{pack_path.name}/{name}", records, by=None)
             counts = report.counts.setdefault("place", Counter())
             for outcome in ("created", "updated", "deleted", "unchanged"):
                 if result.outcomes[outcome]:
@@ -80,7 +82,7 @@ def fingerprint(record: PlaceRecord) -> str:
                        usedforsecurity=False).hexdigest()
 
 
-def _write(dataset: str, records: list[PlaceRecord], *,
+def _write(dataset: str, records: list[PlaceRecord], *, by: AbstractBaseUser | None,
            progress: Progress | None = None) -> PlacesReport:
     report = PlacesReport(dataset[:100])
     dataset = report.dataset
@@ -117,7 +119,8 @@ def _write(dataset: str, records: list[PlaceRecord], *,
                         "total": f"{len(fresh):,}"})
     report.outside = Place.objects.filter(dataset=dataset, district__isnull=True).count()
     if report.changed:
-        _new_version()
+        _new_version(by=by, note=f"{dataset}: " + ", ".join(
+            f"{k} {report.outcomes[k]}" for k in ("created", "updated", "deleted")))
     return report
 
 
@@ -162,10 +165,16 @@ def _state() -> Gazetteer:
     return state if state is not None else Gazetteer.objects.create()
 
 
-def _new_version() -> None:
+def _new_version(*, by: AbstractBaseUser | None, note: str) -> None:
+    """Move the gazetteer's version (every process rebuilds its index of names), with one
+    entry in the audit trail for the whole load rather than one per place."""
     state = _state()
+    before = snapshot(state, fields=["version"])
     state.version = uuid.uuid4().hex
     state.save(update_fields=["version"])
+    trail = Trail(by=by, note=note)
+    trail.changed(state, before)
+    trail.save()
 
 
 def districts_hash(ctx: RoutingContext) -> str:

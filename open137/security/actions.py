@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from open137.audit.actions import record_changed, record_deleted
 from open137.security import totp
 from open137.security.models import ContactView, TwoFactorDevice
 
@@ -50,13 +51,20 @@ def check_two_factor(user: AbstractBaseUser | AnonymousUser, *, code: str,
     if counter is None or counter <= device.last_counter:
         return False
     device.last_counter = counter
-    if device.confirmed_at is None:
+    enrolled = device.confirmed_at is None
+    if enrolled:
         device.confirmed_at = timezone.now()
     device.save(update_fields=["last_counter", "confirmed_at"])
+    if enrolled:
+        # Two-step sign-in is on for this account from now: the user turned it on.
+        record_changed(device, by=user, before={"confirmed_at": None})
     return True
 
 
 @transaction.atomic
-def remove_two_factor(user: AbstractBaseUser, *, by: AbstractBaseUser | None) -> None:
+def remove_two_factor(user: AbstractBaseUser, *,
+                      by: AbstractBaseUser | AnonymousUser | None) -> None:
     """Remove the user's authenticator (a lost phone); they enrol again at next sign-in."""
-    TwoFactorDevice.objects.filter(user_id=user.pk).delete()
+    for device in TwoFactorDevice.objects.select_for_update().filter(user_id=user.pk):
+        record_deleted(device, by=by)
+        device.delete()

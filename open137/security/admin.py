@@ -1,8 +1,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from open137.audit.admin import AuditedAdmin
+from open137.security import actions
 from open137.security.models import ContactView, TwoFactorDevice
 
 
@@ -28,8 +32,10 @@ class ContactViewAdmin(admin.ModelAdmin):
 
 
 @admin.register(TwoFactorDevice)
-class TwoFactorDeviceAdmin(admin.ModelAdmin):
+class TwoFactorDeviceAdmin(AuditedAdmin):
     """Seen and removed here (a lost phone), never edited: the secret is not shown."""
+
+    audit_ignore = ("last_counter",)
 
     list_display = ["user", "created_at", "confirmed_at"]
     search_fields = ["user__username"]
@@ -41,3 +47,11 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: TwoFactorDevice) -> None:
+        actions.remove_two_factor(obj.user, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TwoFactorDevice]) -> None:
+        with transaction.atomic():
+            for device in queryset.select_related("user"):
+                actions.remove_two_factor(device.user, by=request.user)

@@ -11,7 +11,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from open137.core.text import latin_digits, normalize_text
 from open137.core.tracking import clean_code
 from open137.directory.models import Subject
 from open137.directory.queries import triage_unit
+from open137.intelligence.hints import confident_code
 from open137.notifications import actions as outbox
 from open137.notifications.texts import Kind
 
@@ -119,36 +119,6 @@ def triage_subject() -> Subject:
 
 
 def _suggested(text: str) -> Subject | None:
-    """The classifier's suggestion when it is confident; None without a classifier."""
-    try:
-        module = import_module("open137.intelligence.suggest")
-    except ImportError:
-        return None
-    except Exception:  # a classifier that cannot load must not lose the citizen's request
-        log.exception("The subject classifier cannot be loaded; the SMS goes to triage")
-        return None
-    try:
-        if hasattr(module, "best_confident"):
-            code = module.best_confident(text)
-        else:
-            code = _confident_code(module, list(module.suggest(text, k=1)))
-    except Exception:  # a broken model must not lose the citizen's request either
-        log.exception("Subject suggestion failed; the SMS goes to triage")
-        return None
+    """The classifier's suggestion when it is confident (a failing model: None, logged)."""
+    code = confident_code(text)
     return Subject.objects.filter(code=code, active=True).first() if code else None
-
-
-def _confident_code(module: Any, suggestions: list[Any]) -> str | None:
-    """The first suggestion's code when its score reaches the module's threshold."""
-    if not suggestions:
-        return None
-    first = suggestions[0]
-    if isinstance(first, dict):
-        code, score = first.get("code"), first.get("score", 0.0)
-    elif isinstance(first, tuple | list):
-        code, score = first[0], first[1]
-    else:
-        code, score = getattr(first, "code", None), getattr(first, "score", 0.0)
-    threshold = next((getattr(module, name) for name in ("THRESHOLD", "MIN_SCORE")
-                      if isinstance(getattr(module, name, None), int | float)), 0.0)
-    return str(code) if code and float(score or 0.0) >= threshold else None

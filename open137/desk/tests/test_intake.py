@@ -1,5 +1,4 @@
 from typing import Any
-from unittest import skipUnless
 
 from django.urls import reverse
 
@@ -9,7 +8,6 @@ from open137.cases.testing import CityTestCase, inside
 from open137.cases.workflow import Status
 from open137.core import tracking
 from open137.core.text import persian_digits
-from open137.desk import hints
 from open137.directory.models import Kind, Subject
 
 
@@ -285,7 +283,6 @@ class HintTests(CityTestCase):
         self.assertEqual(self.client.get("/desk/suggestions").status_code, 403)
         self.assertEqual(self.client.get("/desk/duplicates").status_code, 403)
 
-    @skipUnless(hints.available("duplicates"), "the intelligence app is not installed")
     def test_an_open_request_nearby_on_the_same_subject_is_offered_for_linking(self) -> None:
         original = self.new_case()
         lat, lon = inside(self.district)
@@ -295,14 +292,12 @@ class HintTests(CityTestCase):
         self.assertContains(response, persian_digits(original.tracking_code))
         self.assertContains(response, f'name="duplicate_of" value="{original.pk}"')
 
-    @skipUnless(hints.available("suggest"), "the intelligence app is not installed")
     def test_suggestions_are_subjects_that_can_be_picked(self) -> None:
         response = self.client.get("/desk/suggestions", {"description": "زباله جمع نشده"})
         self.assertEqual(response.status_code, 200)
         self.assertLessEqual(response.content.count(b"data-pick-subject"), 3)
 
 
-@skipUnless(hints.available("actions"), "the intelligence app is not installed")
 class MassIncidentTests(CityTestCase):
     def setUp(self) -> None:
         from open137.intelligence.actions import declare_incident

@@ -53,7 +53,6 @@ def _desk_page(request: HttpRequest, staff: Staff, *, form: IntakeForm,
         "form": form, "lookup": lookup or LookupForm(), "caller": caller,
         "caller_error": caller_error, "history": history, "recent": recent,
         "map_config": map_config(pick=True),
-        "suggests": hints.available("suggest"), "duplicates": hints.available("duplicates"),
     }
     return page(request, "desk/intake.html", context, staff=staff, status=status)
 

@@ -50,6 +50,7 @@ def file(message: Message) -> Delivered:
     }, ensure_ascii=False) + "\n"
     path = settings.SMS_FILE_PATH
     try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
         try:
             if fcntl is not None:

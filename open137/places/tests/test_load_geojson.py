@@ -174,3 +174,24 @@ class LoadPlacesCommandTests(TestCase):
         self.assertIn("feature 1", message)
         self.assertIn("Nothing was loaded", message)
         self.assertEqual(Place.objects.count(), 0)
+
+
+class LoadAuditTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_city(HELSINKI_PACK)
+
+    def test_a_load_leaves_one_entry_in_the_audit_trail(self) -> None:
+        from open137.audit.models import AuditEntry
+
+        path = Path(tempfile.mkdtemp()) / "city.geojson"
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            feature("محله نمونه", kind="neighbourhood"), feature("Far", OUTSIDE)]}))
+        before = AuditEntry.objects.count()
+        call_command("load_places", str(path), stdout=StringIO())
+        self.assertEqual(AuditEntry.objects.count(), before + 1)
+        entry = AuditEntry.objects.get(model="places.gazetteer")
+        self.assertIn("city.geojson: created 2", entry.note)
+        self.assertIn("load_places", entry.note)
+        call_command("load_places", str(path), stdout=StringIO())
+        self.assertEqual(AuditEntry.objects.count(), before + 1)

@@ -1,8 +1,6 @@
 """The portal and the tracking page in a real browser, on a phone-size screen."""
 
-import importlib.util
 from typing import Any
-from unittest import skipUnless
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -116,7 +114,6 @@ class PortalInBrowserTests(BrowserTestCase):
         self.page.click(f"label[for=subject-{code}]")
         self.assertTrue(self.page.is_visible("[data-testid=urgent-notice]"))
 
-    @skipUnless(importlib.util.find_spec("open137.intelligence"), "no intelligence app")
     def test_a_sure_suggestion_chooses_the_subject_and_an_urgent_one_shows_the_notice(
             self) -> None:
         self.on_a_phone()

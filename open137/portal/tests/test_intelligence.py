@@ -1,7 +1,4 @@
-"""What the portal shows when the intelligence app is installed (skipped without it)."""
-
-import importlib.util
-from unittest import skipUnless
+"""What the intelligence app adds to the portal."""
 
 from open137.cases.models import Case
 from open137.cases.testing import inside
@@ -9,10 +6,7 @@ from open137.core.text import persian_digits
 from open137.directory.models import Subject
 from open137.portal.tests.helpers import PortalTestCase
 
-INTELLIGENCE = importlib.util.find_spec("open137.intelligence") is not None
 
-
-@skipUnless(INTELLIGENCE, "the intelligence app is not installed")
 class IntelligenceInPortalTests(PortalTestCase):
     def test_a_description_suggests_subjects_as_buttons(self) -> None:
         garbage = Subject.objects.get(code="garbage")

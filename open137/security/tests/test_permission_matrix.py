@@ -118,6 +118,8 @@ TABLE: dict[str, Row] = {
     "oversight/report/": Row(expect=signed_in("403", **dict.fromkeys(OVERSIGHT_READERS, "200"))),
     "oversight/export/<slug:table>.xlsx": Row({"table": "requests"}, signed_in(
         "403", **dict.fromkeys(OVERSIGHT_READERS, "200"))),
+    # the audit trail of configuration: inspectors and administrators only
+    "oversight/changes/": Row(expect=signed_in("403", inspector="200", admin="200")),
     # transparency: public
     "transparency/": Row(expect=everyone("200")),
     "transparency/open-data.csv": Row(expect=everyone("200")),

@@ -1,8 +1,7 @@
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import Any
 
-from django.test import SimpleTestCase, override_settings
+from django.test import override_settings
 
 from open137.cases import actions
 from open137.cases.models import Case, Channel
@@ -10,7 +9,7 @@ from open137.cases.testing import CityTestCase
 from open137.cases.workflow import Status
 from open137.directory.models import Unit
 from open137.notifications.models import Message, State
-from open137.smsgateway.actions import _confident_code, triage_subject
+from open137.smsgateway.actions import triage_subject
 
 URL = "/sms/inbound"
 SECRET = "gateway-secret"
@@ -132,12 +131,3 @@ class InboundTests(CityTestCase):
                                           "secret": "gateway-secret"},
                                     content_type="application/json")
         self.assertEqual(response.json()["action"], "unknown_code")
-
-
-class ConfidenceTests(SimpleTestCase):
-    def test_a_suggestion_counts_only_at_or_above_the_classifiers_threshold(self) -> None:
-        classifier = SimpleNamespace(MIN_SCORE=0.5)
-        self.assertEqual(_confident_code(classifier, [("garbage", 0.7)]), "garbage")
-        self.assertIsNone(_confident_code(classifier, [("garbage", 0.3)]))
-        self.assertEqual(_confident_code(classifier, [{"code": "bus", "score": 0.5}]), "bus")
-        self.assertIsNone(_confident_code(classifier, []))

@@ -2,6 +2,7 @@ import io
 from pathlib import Path
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
@@ -63,5 +64,5 @@ class DatabaseUrlTests(SimpleTestCase):
                                         "db.example", "6543"))
 
     def test_unknown_scheme_is_refused(self) -> None:
-        with self.assertRaises(ValueError):
+        with self.assertRaisesMessage(ImproperlyConfigured, "DATABASE_URL"):
             database_from_url("mysql://x/y", Path("/data"))

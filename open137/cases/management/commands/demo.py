@@ -1,12 +1,13 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from open137.audit.commands import AuditedCommand
 from open137.cases import demo
 from open137.cases.models import Case
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create the demo users (one per role and unit) and about two thousand requests."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from open137.audit.commands import AuditedCommand
 from open137.notifications.actions import write_default_templates
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = ("Copy the built-in message texts into editable templates, one per kind and "
             "language; existing templates are kept unless --overwrite is given.")
 

@@ -1,13 +1,14 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from open137.audit.commands import AuditedCommand
 from open137.cases.models import Channel
 from open137.core.errors import InvalidInput
 from open137.open311.actions import create_api_key
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create an Open311 API key; the key is printed alone on the last line."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,15 +1,16 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
+from open137.audit.commands import AuditedCommand
 from open137.places.actions import load_places
 from open137.places.models import PlaceKind
 from open137.places.sources import PlaceFileError, read_places
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = ("Load a city's gazetteer from an OpenStreetMap extract (.osm.pbf) or a GeoJSON "
             "FeatureCollection; all or nothing, and loading the same file again changes "
             "nothing.")
@@ -27,7 +28,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Reading {path.name}")
         try:
-            report = load_places(path, dataset=dataset, progress=progress)
+            report = load_places(path, dataset=dataset, progress=progress, by=None)
         except PlaceFileError as e:
             # Said in both languages: whoever runs this may read either.
             lines = []

@@ -1,15 +1,23 @@
+"""`open137 load_city`: the city pack, then the working calendar.
+
+It lives here, above both, because it composes the directory's load with the deadlines'
+calendar seed; the directory itself never reaches up to the deadlines.
+"""
+
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
 from django.utils import translation
 
+from open137.audit.commands import AuditedCommand
 from open137.deadlines.actions import seed_calendar
 from open137.directory.actions import default_pack_path, load_city
 from open137.directory.citypack import PackError, read_pack
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load or update a city pack (the default pack when no path is given)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -17,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: Path | None = None, **options: Any) -> None:
         try:
-            report = load_city(path)
+            with transaction.atomic():
+                report = load_city(path, by=None)
+                added = seed_calendar(by=None)
         except PackError as e:
             # Said in both languages: whoever runs this may read either.
             lines = []
@@ -28,7 +38,6 @@ class Command(BaseCommand):
                     except PackError as again:
                         lines.append(str(again))
             raise CommandError("\n".join(lines or [str(e)])) from e
-        added = seed_calendar()
         for name, counts in sorted(report.counts.items()):
             summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             self.stdout.write(f"{report.labels[name]}: {summary}")
