@@ -207,12 +207,20 @@ def messages(since_id: str = "0") -> dict[str, Any]:
             "last_id": Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0}
 
 
+def places(queries_file: str) -> dict[str, Any]:
+    """Address search on the loaded gazetteer: bench/places.py's queries, timed."""
+    from bench.places import measure
+
+    queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
+    return measure(queries)
+
+
 def main() -> None:
     task, *args = sys.argv[1:]
     tasks = {"routing": routing, "classifier": classifier, "create_queries": create_queries,
              "create_cpu": create_cpu,
              "dashboard": dashboard, "counts": counts, "user": user, "messages": messages,
-             "points": lambda n: {"points": points(int(n))}}
+             "points": lambda n: {"points": points(int(n))}, "places": places}
     print(json.dumps(tasks[task](*args), default=str))
 
 

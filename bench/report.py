@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bench import dashboards
+from bench import dashboards, places
 
 # Amsterdam's Signalen on this kind of machine: the peer to beat.
 PEER = {"creates_per_second": 26, "p95_ms": 400, "queries": 45, "cpu_ms": 64,
@@ -107,6 +107,8 @@ def render(report: dict[str, Any]) -> str:
     _routing(report, add)
     if report.get("dashboards"):
         add(dashboards.render(report["dashboards"]))
+    if report.get("places"):
+        add(places.render(report["places"]))
     add("## What the import profile shows\n")
     add(PROFILE_NOTES)
     _todo(report, add)

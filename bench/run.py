@@ -13,6 +13,9 @@ Settings come from the environment:
   BENCH_OUT         default docs/benchmarks.md
   OPEN137_REAL_DATA the third-party data (default ../shared/data/real)
   BENCH_KEEP=1      keep the work folder (report.json, server and worker logs)
+
+`bench/run.py --only places` measures the address search alone and rewrites only its
+section of docs/benchmarks.md.
 """
 
 import json
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import dashboards, loadgen, raw_insert  # noqa: E402
+from bench import places as places_bench  # noqa: E402
 from bench.report import render  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
@@ -576,8 +580,78 @@ def imports_for(backend: str, report: dict[str, Any]) -> None:
         drop(karaj_db)
 
 
+def places_figures(backend: str) -> dict[str, Any]:
+    """Load a city-sized gazetteer into a fresh database and time the address search."""
+    db = new_database(backend, "places", "Asia/Tehran")
+    try:
+        open137(db, "load_city")
+        log(f"{backend}: making up a gazetteer")
+        made = places_bench.synthesise(WORK / "places.geojson")
+        queries = made["queries"]
+        run = open137(db, "load_places", str(WORK / "places.geojson"), timeout=1800)
+        reload = open137(db, "load_places", str(WORK / "places.geojson"), timeout=1800)
+        count = made["places"]
+        extract = REAL / "geo" / "helsinki-centre.osm.pbf"
+        helsinki: list[dict[str, Any]] = []
+        if extract.is_file():
+            open137(db, "load_places", str(extract))
+            helsinki = json.loads(command([PYTHON, "-c", HELSINKI_ADDRESSES, str(extract)],
+                                          db.env).out)
+            count += len(helsinki)
+        (WORK / "queries.json").write_text(json.dumps(queries + helsinki, ensure_ascii=False))
+        log(f"{backend}: timing {len(queries) + len(helsinki):,} searches")
+        figures = inproc(db, "places", str(WORK / "queries.json"))
+        result: dict[str, Any] = {"places": count, "load_seconds": run.seconds,
+                                  "reload_seconds": reload.seconds, "search": figures}
+        if helsinki:
+            h = figures["kinds"].pop("Helsinki address")
+            result["helsinki"] = h
+        log(f"  p50 {figures['all']['p50']:.1f} ms, p95 {figures['all']['p95']:.1f} ms")
+        return result
+    finally:
+        drop(db)
+
+
+# Every address of the Helsinki extract as a query with its place (run in the venv).
+HELSINKI_ADDRESSES = """
+import json, sys
+from pathlib import Path
+from open137.places.sources import read_osm
+rows = [{"q": f"{r.street} {r.housenumber}", "lat": r.lat, "lon": r.lon,
+         "what": "Helsinki address"} for r in read_osm(Path(sys.argv[1])) if r.kind == "address"]
+print(json.dumps(rows))
+"""
+
+
+def only_places(backends: list[str]) -> None:
+    """`--only places`: the address search alone; its section of the document replaced."""
+    figures = {b: phase({"missing": []}, f"{b}: places", places_figures, b) for b in backends}
+    out = Path(os.environ.get("BENCH_OUT") or ROOT / "docs" / "benchmarks.md")
+    text = out.read_text(encoding="utf-8") if out.is_file() else "# Benchmarks\n\n"
+    section = places_bench.render(figures)
+    start = text.find("## Address search (places)")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    else:
+        at = text.find("## What the import profile shows")
+        text = (text[:at] + section + "\n" + text[at:]) if at >= 0 else text + "\n" + section
+    out.write_text(text, encoding="utf-8")
+    log(f"wrote the places section of {out}")
+
+
 def main() -> None:
     started = time.monotonic()
+    if sys.argv[1:3] == ["--only", "places"]:
+        backends = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql")
+                    .split(",") if b.strip()]
+        if "postgresql" in backends and not postgres_available():
+            backends.remove("postgresql")
+        try:
+            only_places(backends)
+        finally:
+            shutil.rmtree(WORK, ignore_errors=True)
+        return
     backends = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql")
                 .split(",") if b.strip()]
     report: dict[str, Any] = {"machine": machine(), "imports": [], "reads": {}, "intake": {},
@@ -594,6 +668,8 @@ def main() -> None:
     try:
         for backend in backends:
             imports_for(backend, report)
+        report["places"] = {b: phase(report, f"{b}: places", places_figures, b)
+                            for b in backends}
     finally:
         report["seconds"] = time.monotonic() - started
         out = Path(os.environ.get("BENCH_OUT") or ROOT / "docs" / "benchmarks.md")

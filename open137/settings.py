@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "open137.directory",
     "open137.deadlines",
     "open137.notifications",
+    "open137.places",
     "open137.cases",
     "open137.intelligence",
     "open137.oversight",
@@ -448,6 +449,12 @@ SURGE_WINDOW_HOURS = envint("SURGE_WINDOW_HOURS", 24)
 SURGE_BASELINE_DAYS = envint("SURGE_BASELINE_DAYS", 28)
 # Requests per client address to POST /api/v1/classify, like "120/m"; "0" turns it off.
 RATE_LIMIT_CLASSIFY = envstr("RATE_LIMIT_CLASSIFY", "120/m")
+# Requests per client address to GET /api/v1/places (the address search); "0" turns it off.
+# A type-ahead asks once per pause in typing, so it is higher than classify's.
+RATE_LIMIT_PLACES = envstr("RATE_LIMIT_PLACES", "300/m")
+# A request with an address and no point is placed from the gazetteer when its best answer
+# scores at least this (0..1); below it nothing is guessed.
+PLACES_CONFIDENT_SCORE = float(envstr("PLACES_CONFIDENT_SCORE", "0.75"))
 # Open311 GeoReport v2 (/open311/v2/): POSTs per API key, like "120/m"; "0" turns it off.
 RATE_LIMIT_OPEN311_POST = envstr("RATE_LIMIT_OPEN311_POST", "120/m")
 # What the discovery document tells client developers (empty: a general sentence), and

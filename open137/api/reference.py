@@ -20,6 +20,7 @@ from open137.api.schema import RETRY_AFTER, errors
 from open137.api.views import validated
 from open137.core.ratelimit import client_address, hit
 from open137.directory.models import District, Subject, Unit
+from open137.places.search import search
 
 
 @extend_schema_view(get=extend_schema(operation_id="subjects_list",
@@ -84,6 +85,34 @@ class ClassifyView(APIView):
             {"code": code, "name": subjects[code].name, "score": score}
             for code, score in ranked if code in subjects
         ]})
+
+
+class PlacesView(APIView):
+    """Search the city's gazetteer: the places an address may mean, best first. Open to
+    all (the portal's address field uses it), limited per address."""
+
+    authentication_classes: ClassVar[list[Any]] = []
+    permission_classes: ClassVar[list[Any]] = [AllowAny]
+
+    @extend_schema(operation_id="places", auth=[], parameters=[
+        s.PlacesQuerySerializer, RETRY_AFTER],
+        responses={200: s.PlacesSerializer, **errors(400, 429)})
+    def get(self, request: Request) -> Response:
+        allowed, retry_after = hit(f"places:{client_address(request)[:100]}",
+                                   settings.RATE_LIMIT_PLACES)
+        if not allowed:
+            return Response(
+                {"detail": _("Too many requests from your address. Wait a little and try "
+                             "again.")},
+                status=429, headers={"Retry-After": str(retry_after)})
+        query = s.PlacesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = search(query.validated_data["q"], limit=query.validated_data["limit"])
+        names = ({d.code: d.name for d in District.objects.filter(
+            code__in={f.district_code for f in found if f.district_code})} if found else {})
+        return Response({"places": [
+            {**f.as_dict(), "district_name": names.get(f.district_code or "", "")}
+            for f in found]})
 
 
 def docs(request: HttpRequest) -> HttpResponse:

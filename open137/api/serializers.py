@@ -350,5 +350,42 @@ class SuggestionsSerializer(serializers.Serializer):
     suggestions = SuggestionSerializer(many=True, help_text="Best first.")
 
 
+class PlacesQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=500, trim_whitespace=True,
+        help_text="An address, a street, a neighbourhood or a landmark, as typed or spoken "
+                  "(any digits, Persian or Latin letters, misspellings tolerated).",
+        error_messages={"blank": _("Type an address or the name of a place."),
+                        "required": _("Type an address or the name of a place."),
+                        "max_length": _("An address may be at most {max_length} characters.")})
+    limit = serializers.IntegerField(required=False, default=10, min_value=1, max_value=50,
+                                     help_text="How many places at most (1-50).")
+
+
+class PlaceSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The place's name in the caller's language when "
+                                           "the gazetteer has it; an address's street and "
+                                           "number.")
+    kind = serializers.ChoiceField(choices=["address", "street", "neighbourhood", "landmark"])
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    district_code = serializers.CharField(allow_null=True,
+                                          help_text="null outside every district.")
+    district_name = serializers.CharField(help_text="The district's name, empty outside.")
+    score = serializers.FloatField(min_value=0, max_value=1,
+                                   help_text="How sure the match is; best first.")
+    category = serializers.CharField(help_text="What a landmark is: square, hospital...")
+    neighbourhood = serializers.CharField(help_text="The nearest neighbourhood, if any.")
+    address = serializers.CharField(help_text="A text to keep as a request's address.")
+    housenumber = serializers.CharField()
+    street = serializers.CharField()
+    interpolated = serializers.BooleanField(
+        help_text="A house number the gazetteer lacks, placed on its street.")
+
+
+class PlacesSerializer(serializers.Serializer):
+    places = PlaceSerializer(many=True, help_text="Best first.")
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="A whole sentence in the caller's language.")

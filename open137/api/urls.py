@@ -17,6 +17,7 @@ urlpatterns = [
     path("districts/", reference.DistrictCollectionView.as_view(), name="districts"),
     path("units/", reference.UnitListView.as_view(), name="units"),
     path("classify", reference.ClassifyView.as_view(), name="classify"),
+    path("places", reference.PlacesView.as_view(), name="places"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", reference.docs, name="docs"),
     re_path(r"^(?P<rest>.*)$", reference.not_found),

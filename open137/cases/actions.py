@@ -1,8 +1,9 @@
 """Every write to a request. Views, the APIs, commands and tests all come through here."""
 
+import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -41,7 +42,10 @@ from open137.deadlines.calendar import deadlines
 from open137.deadlines.queries import deadlines_for, working_calendar
 from open137.directory.models import City, District, Kind, Subject, Unit
 from open137.directory.queries import RoutingContext, route, routing_context, triage_unit
+from open137.places.index import current_versions
+from open137.places.search import Found, place_address, place_in_text
 
+log = logging.getLogger(__name__)
 User = AbstractBaseUser | AnonymousUser | None
 MAX_DESCRIPTION = 4000
 _UNCHANGED: Any = object()
@@ -122,6 +126,7 @@ def receive_case(
     at: datetime | None = None, external_id: str = "",
     attributes: dict[str, Any] | None = None, context: RoutingContext | None = None,
     contact_chat: str = "", phone_verified: bool = False,
+    place_from_description: bool = False,
 ) -> Case:
     """Record a new request, give it a tracking code and route it at once.
 
@@ -130,6 +135,9 @@ def receive_case(
     `context` is the configuration the caller has just read (routing_context()), if any.
     `contact_chat` is the messenger chat that answers go to; `phone_verified` says the
     platform vouched that the phone is the sender's own (kept in the receipt's history).
+    A request with an address but no point (nor district) is placed from the gazetteer
+    when it is sure of the address; with `place_from_description` (a free text, an SMS),
+    from a place the description names plainly.
     """
     if not subject.active:
         raise InvalidInput(_("This subject is no longer in use."), field="subject")
@@ -145,17 +153,47 @@ def receive_case(
     kind = kind or ctx.first_kind
     if kind is None:
         raise InvalidInput(_("Load a city pack first."), field="kind")
+    address = normalize_text(address)
+    placed: dict[str, Any] | None = None
+    if lat is None and district is None and (address or place_from_description):
+        found = _place(address, description if place_from_description else "", ctx)
+        if found is not None:
+            lat, lon = found.lat, found.lon
+            placed = placed_from(found, source="address" if address else "description")
+            address = address or found.address[:500]
     case = Case(
         subject=subject, kind=kind, channel=channel, description=description, lat=lat,
-        lon=lon, address=normalize_text(address), district=district,
+        lon=lon, address=address, district=district,
         contact_name=normalize_text(contact_name), contact_phone=phone,
         contact_email=contact_email.strip(), contact_chat=str(contact_chat or "").strip()[:32],
         language=language, created_at=at or timezone.now(), created_by=_actor(by),
         external_id=external_id, priority=Priority.URGENT if subject.urgent else Priority.NORMAL,
         attributes=attributes or {},
     )
-    receipt = {"phone_verified": True} if phone_verified and phone else {}
+    receipt: dict[str, Any] = {"phone_verified": True} if phone_verified and phone else {}
+    if placed is not None:
+        receipt["placed"] = placed
     return in_transaction(lambda: _record_received(case, by=by, ctx=ctx, receipt=receipt))
+
+
+def _place(address: str, text: str, ctx: RoutingContext) -> Found | None:
+    """The gazetteer's place for an address (or a free text) when it is sure; a failing
+    gazetteer never loses the request, which is then routed as if nothing was found."""
+    try:
+        if address:
+            return place_address(address, context=ctx)
+        return place_in_text(text, context=ctx)
+    except Exception:
+        log.exception("Placing a request from its address failed; it is routed without")
+        return None
+
+
+def placed_from(found: Found, *, source: str) -> dict[str, Any]:
+    """What the history keeps of a place found from an address: enough to say where and
+    how sure."""
+    return {"source": source, "name": found.name, "kind": found.kind,
+            "score": found.score, "lat": found.lat, "lon": found.lon,
+            "district": found.district_code}
 
 
 def in_transaction(write: Callable[[], T]) -> T:
@@ -199,14 +237,14 @@ def _record_received(case: Case, *, by: User, ctx: RoutingContext,
     case.tracking_code = _new_tracking_code()
     case.save(force_insert=True)
     actor = _actor(by)
-    received, placed = CaseEvent.objects.bulk_create([
+    received, routed = CaseEvent.objects.bulk_create([
         CaseEvent(case=case, step=Step.RECEIVE, at=at, actor=actor,
                   to_status=Status.RECEIVED, data={"channel": case.channel, **(receipt or {})}),
         CaseEvent(case=case, step=step, at=at, actor=None, from_status=Status.RECEIVED,
                   to_status=case.status, to_unit=unit, public=public,
                   data={"reason": decision.reason}),
     ])
-    messages.on_event(case, placed)
+    messages.on_event(case, routed)
     messages.on_received(case, received)
     return case
 
@@ -621,8 +659,9 @@ def import_cases(rows: Sequence[ImportedCase], *, by: User) -> list[int | Invali
 def play_imported(rows: Sequence[ImportedCase], *, context: "ImportContext") -> "PlayedImport":
     """Check each row and play its history on plain values; nothing is written yet.
 
-    Touches no database (the context has read what it needs), so an import can play the
-    next batch while the database is still writing this one.
+    Writes nothing (the context has read what it needs), so an import can play the next
+    batch while the database is still writing this one; it only reads the gazetteer, once
+    per address text, for rows with an address and no point.
     """
     history = PlayedImport(context)
     for row in rows:
@@ -717,6 +756,20 @@ class ImportContext:
                           if not f.primary_key}
         self.event_base = {f.attname: f.get_default() for f in CaseEvent._meta.concrete_fields
                            if not f.primary_key}
+        # Addresses without a point are placed from the gazetteer, each text once per
+        # import (a city's history repeats its streets); none at all without a gazetteer.
+        self.gazetteer = bool(current_versions()[0])
+        self.places: dict[str, dict[str, Any] | None] = {}
+
+    def place(self, address: str) -> dict[str, Any] | None:
+        """The history's record of the place for an address the gazetteer is sure of."""
+        if not self.gazetteer or not address:
+            return None
+        if address not in self.places:
+            found = _place(address, "", self.routing)
+            self.places[address] = (placed_from(found, source="address")
+                                    if found is not None else None)
+        return self.places[address]
 
 
 class PlayedImport:
@@ -777,8 +830,15 @@ class PlayedImport:
             "external_id": row.external_id,
             "priority": Priority.URGENT if subject.urgent else Priority.NORMAL,
         }
+        receipt: dict[str, Any] = {"channel": row.channel}
+        if row.lat is None and row.district is None and case["address"]:
+            placed = self.context.place(case["address"])
+            if placed is not None:
+                case["lat"], case["lon"] = placed["lat"], placed["lon"]
+                receipt["placed"] = placed
+                row = replace(row, lat=placed["lat"], lon=placed["lon"])
         events = [{**self.event_base, "step": Step.RECEIVE, "at": at, "actor_id": self.actor_id,
-                   "to_status": Status.RECEIVED, "data": {"channel": row.channel}}]
+                   "to_status": Status.RECEIVED, "data": receipt}]
         self._route(case, events, row)
         for step, when, note in steps:
             first: dict[str, Any] = {} if case["responded_at"] else {"responded_at": when}

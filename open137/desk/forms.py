@@ -29,6 +29,7 @@ from open137.desk.subjects import search_subjects
 from open137.desk.uploads import sniff
 from open137.directory.models import District, Kind, Subject, Unit
 from open137.directory.questions import check_answers, typed_answers
+from open137.places.queries import district_label
 
 User = AbstractBaseUser | AnonymousUser
 MAX_PHOTOS = 6
@@ -99,6 +100,14 @@ def clean_phone(value: str) -> str:
         raise forms.ValidationError(str(error)) from None
 
 
+class DistrictChoiceField(forms.ModelChoiceField):
+    """Districts named with their neighbourhoods («منطقه ۳ (گوهردشت، …)»), so an operator
+    who does not know the boundaries by heart still chooses the right one."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return district_label(obj)
+
+
 class IntakeForm(DeskForm):
     """A call as the operator records it."""
 
@@ -113,8 +122,14 @@ class IntakeForm(DeskForm):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
-    address = forms.CharField(label=_("Address"), required=False, max_length=500)
-    district = forms.ModelChoiceField(
+    # A type-ahead over the gazetteer (static/desk/address.js): choosing a place sets the
+    # point, the district and this text; typed and never chosen, it is placed on receipt.
+    address = forms.CharField(label=_("Address"), required=False, max_length=500,
+                              widget=forms.TextInput(attrs={
+                                  "role": "combobox", "aria-autocomplete": "list",
+                                  "aria-expanded": "false", "aria-controls": "address-options",
+                                  "autocomplete": "off", "spellcheck": "false"}))
+    district = DistrictChoiceField(
         District.objects.filter(active=True), label=_("District"), required=False,
         empty_label=_("Not known"),
         error_messages={"invalid_choice": _("Choose a district from the list.")},

@@ -25,10 +25,10 @@ def suggested_subjects(text: str, k: int = 3) -> list[Subject]:
 
 
 def possible_duplicates(*, subject: Subject, lat: float | None, lon: float | None,
-                        text: str) -> list[Case]:
-    """Open requests on the same subject near the same place."""
+                        text: str, address: str = "") -> list[Case]:
+    """Open requests on the same subject near the same place (the pin, else the address)."""
     return degrade("Duplicate search", [], lambda: list(
-        find_duplicates(subject=subject, lat=lat, lon=lon, text=text)))
+        find_duplicates(subject=subject, lat=lat, lon=lon, text=text, address=address)))
 
 
 def matching_incident(*, subject: Subject, lat: float | None, lon: float | None,

@@ -2,6 +2,7 @@
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,17 @@ def bump_config_version() -> None:
     City.objects.update(config_version=uuid.uuid4().hex)
 
 
+# Parts of a pack that apps above this one load (the gazetteer's places.geojson): each
+# registers a loader from its AppConfig.ready, and load_city runs it in its transaction,
+# after the districts, with the pack's folder and the report to add its counts to.
+PackPart = Callable[[Path, LoadReport], None]
+_pack_parts: dict[str, PackPart] = {}
+
+
+def register_pack_part(name: str, loader: PackPart) -> None:
+    _pack_parts[name] = loader
+
+
 def load_city(path: Path | None = None, *, by: AbstractBaseUser | None = None) -> LoadReport:
     """Load or update a city pack in one transaction; read and check it all first.
 
@@ -59,6 +71,8 @@ def load_city(path: Path | None = None, *, by: AbstractBaseUser | None = None) -
         trail.save()
         if report.changed:
             bump_config_version()
+        for loader in _pack_parts.values():
+            loader(pack.path, report)
     return report
 
 

@@ -7,8 +7,12 @@ radius and window come from the subject's tuning in the admin, else DUPLICATE_RA
 of 25 m, and within a band the description most like the new one comes first, so text
 similarity breaks ties without letting a far request jump a near one.
 
-Without a point there is nothing to compare: a taxi complaint by phone is not a duplicate
-of another taxi complaint.
+Without a point, the address says where: the gazetteer's place for it (a street, a
+neighbourhood, a landmark) stands in for the point. Candidates are then the open requests
+on the subject whose point lies on that street or near that place, or whose own address
+names it; each carries `place` (the name) and its distance to the place. Without a point
+or an address there is nothing to compare: a taxi complaint by phone is not a duplicate of
+another taxi complaint.
 """
 
 import math
@@ -16,6 +20,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from open137.cases.models import Case
@@ -64,18 +69,23 @@ def tuning(subject: Subject) -> tuple[int, int]:
 
 def find_duplicates(*, subject: Subject | str, lat: float | None, lon: float | None,
                     text: str = "", at: datetime | None = None, exclude_id: int | None = None,
-                    limit: int = 5) -> list[Case]:
+                    limit: int = 5, address: str = "") -> list[Case]:
     """Open requests on the same subject nearby and recent, nearest first.
 
     Each request found carries `distance_m` and `similarity` for the screen.
     """
-    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+    point = lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon)
+    if not point and not (address or "").strip():
         return []
     if isinstance(subject, str):
         found = Subject.objects.filter(code=subject).first()
         if found is None:
             return []
         subject = found
+    if not point:
+        return _by_place(subject, address, text=text, at=at, exclude_id=exclude_id,
+                         limit=limit)
+    assert lat is not None and lon is not None
     radius, window_days = tuning(subject)
     at = at or timezone.now()
     window = timedelta(days=window_days)
@@ -96,6 +106,64 @@ def find_duplicates(*, subject: Subject | str, lat: float | None, lon: float | N
             case.similarity = (  # type: ignore[attr-defined]
                 round(text_similarity(text, case.description), 3) if text else 0.0)
             near.append(case)
+    near.sort(key=lambda c: (int(c.distance_m // BAND_M), -c.similarity,  # type: ignore[attr-defined]
+                             c.distance_m, -c.created_at.timestamp()))  # type: ignore[attr-defined]
+    return near[:max(limit, 0)]
+
+
+# How near a request must lie to a place named without a pin: on a street (its line), or
+# around a landmark or a neighbourhood's middle.
+PLACE_RADIUS_M = {"street": 60.0, "address": 150.0, "landmark": 250.0,
+                  "neighbourhood": 1200.0}
+
+
+def _by_place(subject: Subject, address: str, *, text: str, at: datetime | None,
+              exclude_id: int | None, limit: int) -> list[Case]:
+    """Duplicates of a request placed by its address only: near the place it names."""
+    from shapely.geometry import Point, shape
+
+    from open137.places.matching import STOP_WORDS
+    from open137.places.matching import words as place_words
+    from open137.places.models import Place
+    from open137.places.search import search
+
+    found = search(address, limit=1)
+    if not found or found[0].score < 0.6:
+        return []
+    place = found[0]
+    row = Place.objects.filter(pk=place.place_id).first() if place.place_id else None
+    geometry = shape(row.geometry) if row is not None else Point(place.lon, place.lat)
+    radius = max(PLACE_RADIUS_M.get(place.kind, 250.0), float(tuning(subject)[0]))
+    window = timedelta(days=tuning(subject)[1])
+    at = at or timezone.now()
+    minx, miny, maxx, maxy = geometry.bounds
+    dlat = radius / METRES_PER_DEGREE
+    scale = METRES_PER_DEGREE * max(math.cos(math.radians((miny + maxy) / 2)), 0.01)
+    dlon = radius / scale
+    near_box = Q(lat__range=(miny - dlat, maxy + dlat), lon__range=(minx - dlon, maxx + dlon))
+    # The name's most telling word («موذن» of «بلوار موذن») in another request's address.
+    words = sorted((w for w in place_words(place.name) if len(w) >= 3 and w not in STOP_WORDS
+                    and not w.isdigit()), key=len, reverse=True)
+    named = Q(address__contains=words[0]) if words else Q(pk__in=[])
+    candidates = (Case.objects.filter(near_box | named, subject=subject, status__in=OPEN,
+                                      created_at__range=(at - window, at + window))
+                  .select_related("subject", "unit", "district"))
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
+    near = []
+    for case in candidates[:200]:
+        if case.lat is not None and case.lon is not None:
+            # Degrees scaled to metres around the place: exact enough at a street's scale.
+            distance = geometry.distance(Point(case.lon, case.lat)) * scale
+            if distance > radius and not (words and words[0] in case.address):
+                continue
+        else:
+            distance = 0.0
+        case.distance_m = round(distance, 1)  # type: ignore[attr-defined]
+        case.place = place.name  # type: ignore[attr-defined]
+        case.similarity = (  # type: ignore[attr-defined]
+            round(text_similarity(text, case.description), 3) if text else 0.0)
+        near.append(case)
     near.sort(key=lambda c: (int(c.distance_m // BAND_M), -c.similarity,  # type: ignore[attr-defined]
                              c.distance_m, -c.created_at.timestamp()))  # type: ignore[attr-defined]
     return near[:max(limit, 0)]

@@ -27,10 +27,12 @@ def suggest_subjects(text: str, k: int = 3) -> list[tuple[Subject, float]]:
     return [(subjects[code], score) for code, score in pairs if code in subjects]
 
 
-def nearby_open_cases(subject: Subject, lat: float, lon: float, text: str = "") -> list[Case]:
-    """Open requests on the same subject near this place, which the citizen may follow."""
+def nearby_open_cases(subject: Subject, lat: float | None, lon: float | None, text: str = "",
+                      address: str = "") -> list[Case]:
+    """Open requests on the same subject near this place (the pin, else the address), which
+    the citizen may follow."""
     found: list[Case] = degrade("Duplicate search", [], lambda: find_duplicates(
-        subject=subject, lat=lat, lon=lon, text=text))
+        subject=subject, lat=lat, lon=lon, text=text, address=address))
     return [c for c in found if c.is_open][:5]
 
 

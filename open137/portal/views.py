@@ -18,14 +18,14 @@ from open137.cases.models import Case, CaseEvent, Channel
 from open137.cases.queries import find_by_tracking_code
 from open137.cases.workflow import Status
 from open137.core import tracking
-from open137.core.dates import is_persian
 from open137.core.errors import DomainError
 from open137.core.ratelimit import client_address, hit
-from open137.core.text import latin_digits, persian_digits
+from open137.core.text import latin_digits
 from open137.directory.models import District, Kind, Subject
 from open137.directory.queries import city, locate_district
 from open137.directory.questions import form_questions
 from open137.directory.search import find_subjects
+from open137.places.queries import district_label
 from open137.portal import hints
 from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
@@ -257,8 +257,7 @@ def district(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"code": None, "name": "",
                              "message": _("This place is outside the city's districts; the "
                                           "centre will route your request by hand.")})
-    name = persian_digits(found.name) if is_persian() else found.name
-    return JsonResponse({"code": found.code, "name": name, "message": ""})
+    return JsonResponse({"code": found.code, "name": district_label(found), "message": ""})
 
 
 @require_GET
@@ -267,8 +266,8 @@ def districts(request: HttpRequest) -> JsonResponse:
     """Every active district's polygon as GeoJSON, with its names in both languages."""
     features = [
         {"type": "Feature", "geometry": d.geometry,
-         "properties": {"code": d.code, "fa": persian_digits(d.name_fa),
-                        "en": d.name_en or d.name_fa}}
+         "properties": {"code": d.code, "fa": district_label(d, "fa"),
+                        "en": district_label(d, "en") if d.name_en else district_label(d, "fa")}}
         for d in District.objects.filter(active=True).order_by("number", "code")
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
@@ -300,11 +299,16 @@ def subjects(request: HttpRequest) -> JsonResponse:
 def nearby(request: HttpRequest) -> HttpResponse:
     """Open requests on the chosen subject near the pin, which the citizen may follow."""
     subject = Subject.objects.filter(code=request.POST.get("subject", ""), active=True).first()
+    address = request.POST.get("address", "")[:500]
+    lat: float | None
+    lon: float | None
     try:
         lat = float(latin_digits(request.POST.get("lat", "")))
         lon = float(latin_digits(request.POST.get("lon", "")))
     except ValueError:
-        subject = None
+        lat = lon = None  # no pin: the address may still say where
+        if not address.strip():
+            subject = None
     text = request.POST.get("description", "")
-    found = hints.nearby_open_cases(subject, lat, lon, text) if subject else []
+    found = hints.nearby_open_cases(subject, lat, lon, text, address=address) if subject else []
     return render(request, "portal/_nearby.html", {"nearby": found})

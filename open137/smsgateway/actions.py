@@ -74,9 +74,11 @@ def receive_sms(*, phone: str, text: str, now: datetime | None = None) -> Outcom
     if asked is not None:
         cases.answer_question(asked, answer=description, by=None, at=now)
         return Outcome("answered", asked.tracking_code)
+    # An SMS has no address field: a street or neighbourhood it names plainly places it.
     case = cases.receive_case(subject=subject_for(description), channel=Channel.SMS, by=None,
                               description=description, contact_phone=phone,
-                              language=settings.LANGUAGE_CODE, at=now)
+                              language=settings.LANGUAGE_CODE, at=now,
+                              place_from_description=True)
     return Outcome("created", case.tracking_code)
 
 

@@ -22,6 +22,7 @@ ENDPOINTS = {
     "/api/v1/districts/": {"get"},
     "/api/v1/units/": {"get"},
     "/api/v1/classify": {"post"},
+    "/api/v1/places": {"get"},
 }
 
 

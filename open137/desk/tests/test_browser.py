@@ -132,7 +132,7 @@ class DeskInBrowserTests(BrowserTestCase):
         self.page.click("#intake-map", position={"x": x, "y": y})
         self.page.wait_for_function(
             f"document.querySelector('#id_district').value === '{self.district.pk}'")
-        self.assertIn(self.district.name_fa, self.page.inner_text("#map-place"))
+        self.assertIn(persian_digits(self.district.name_fa), self.page.inner_text("#map-place"))
         self.assertAlmostEqual(float(self.page.input_value("#id_lat")), lat, places=3)
         self.assertAlmostEqual(float(self.page.input_value("#id_lon")), lon, places=3)
 

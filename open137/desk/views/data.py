@@ -13,6 +13,7 @@ from open137.desk.access import require_staff
 from open137.desk.subjects import find_subjects
 from open137.directory.models import District
 from open137.directory.queries import locate_district
+from open137.places.queries import district_label
 
 
 @login_required
@@ -56,7 +57,7 @@ def locate(request: HttpRequest) -> JsonResponse:
             "This point is outside every district; the request will wait in the triage "
             "queue unless its subject needs no place.")})
     return JsonResponse({"district": {"id": district.pk, "code": district.code,
-                                      "name": district.name}})
+                                      "name": district_label(district)}})
 
 
 @login_required
@@ -66,7 +67,7 @@ def districts(request: HttpRequest) -> JsonResponse:
     require_staff(request)
     features = [
         {"type": "Feature", "geometry": d.geometry,
-         "properties": {"code": d.code, "name": d.name}}
+         "properties": {"code": d.code, "name": district_label(d)}}
         for d in District.objects.filter(active=True)
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -169,7 +169,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     if subject is not None:
         lat, lon = data.get("lat_value"), data.get("lon_value")
         found = hints.possible_duplicates(subject=subject, lat=lat, lon=lon,
-                                          text=data.get("description", ""))
+                                          text=data.get("description", ""),
+                                          address=data.get("address", ""))
         incident = hints.matching_incident(subject=subject, lat=lat, lon=lon,
                                            district=data.get("district"))
     visible = set(visible_cases(request.user).filter(pk__in=[c.pk for c in found])

@@ -159,6 +159,9 @@ TABLE: dict[str, Row] = {
     "api/v1/units/": Row(expect=signed_in("200", anon="401", apikey="401", token="200")),
     # Open to everyone (the portal uses it), limited per address; empty text is refused.
     "api/v1/classify": Row(expect=everyone("400"), method="POST"),
+    # The address search: open to everyone (the portal's address field), limited per
+    # address; a request without a query is refused.
+    "api/v1/places": Row(expect=everyone("400")),
     "api/v1/schema/": Row(expect=everyone("200")),
     "api/v1/docs/": Row(expect=everyone("200")),
     "api/v1/^(?P<rest>.*)$": Row({"rest": "nothing-here"}, everyone("404")),

@@ -27,6 +27,10 @@
     form.dispatchEvent(new CustomEvent("desk:where-changed", { bubbles: true }));
   }
 
+  // Without a pin, the typed address says where: duplicates are looked up by place.
+  var address = document.getElementById("id_address");
+  if (address) { address.addEventListener("change", changed); }
+
   function render() {
     list.textContent = "";
     items.forEach(function (item, i) {

@@ -55,8 +55,15 @@
     if (latInput && latInput.value && lonInput.value) {
       show(parseFloat(latInput.value), parseFloat(lonInput.value));
     }
-    map.on("click", function (event) {
-      var lat = event.latlng.lat.toFixed(6), lon = event.latlng.lng.toFixed(6);
+    // A place chosen in the address type-ahead (address.js) is picked like a click.
+    element.addEventListener("desk:pick", function (event) {
+      pick({ lat: event.detail.lat, lng: event.detail.lon });
+      map.setView([event.detail.lat, event.detail.lon], Math.max(map.getZoom(), 15),
+                  { animate: false });
+    });
+    map.on("click", function (event) { pick(event.latlng); });
+    function pick(latlng) {
+      var lat = Number(latlng.lat).toFixed(6), lon = Number(latlng.lng).toFixed(6);
       show(lat, lon);
       latInput.value = lat;
       lonInput.value = lon;
@@ -73,7 +80,7 @@
           }
           where(form);
         });
-    });
+    }
     if (select) { select.addEventListener("change", function () { where(form); }); }
   }
 

@@ -32,6 +32,7 @@
 
   form.addEventListener("change", function (event) {
     if (event.target.name === "subject") { userPicked = true; showUrgent(); askNearby(); }
+    if (event.target.name === "address") { askNearby(); }
   });
 
   form.addEventListener("click", function (event) {
@@ -97,10 +98,12 @@
     var chosen = checkedSubject();
     var lat = document.getElementById("id_lat").value;
     var lon = document.getElementById("id_lon").value;
-    if (!chosen || !lat || !lon || !window.htmx) { return; }
+    // Without a pin, the address says where (the server looks it up in the gazetteer).
+    var address = document.getElementById("id_address").value.trim();
+    if (!chosen || (!(lat && lon) && !address) || !window.htmx) { return; }
     window.htmx.ajax("POST", form.dataset.nearbyUrl, {
       target: "#nearby", swap: "innerHTML",
-      values: {subject: chosen.value, lat: lat, lon: lon,
+      values: {subject: chosen.value, lat: lat, lon: lon, address: address,
                description: document.getElementById("id_description").value,
                csrfmiddlewaretoken: form.querySelector("[name=csrfmiddlewaretoken]").value}
     });

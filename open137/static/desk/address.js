@@ -1,0 +1,113 @@
+/* The address field's type-ahead over the city's gazetteer (GET /api/v1/places): type,
+   arrows, Enter. Choosing a place sets the address text, the point (and so the district,
+   through the map) and moves on; a typed address never chosen is placed on receipt. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-address-combobox]");
+  if (!box) { return; }
+  var input = box.querySelector("input[role=combobox]");
+  var list = document.getElementById(input.getAttribute("aria-controls"));
+  var mapElement = document.getElementById("intake-map");
+  var latInput = document.getElementById("id_lat");
+  var lonInput = document.getElementById("id_lon");
+  var source = box.getAttribute("data-source");
+  var lang = document.documentElement.lang || "fa";
+  var items = [], active = -1, timer = null, seq = 0;
+
+  function digits(text) {
+    return lang.indexOf("fa") === 0 ? String(text).replace(/[0-9]/g, function (d) {
+      return "۰۱۲۳۴۵۶۷۸۹"[Number(d)]; }) : String(text);
+  }
+
+  function render() {
+    list.textContent = "";
+    items.forEach(function (item, i) {
+      var li = document.createElement("li");
+      li.id = "address-option-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", i === active ? "true" : "false");
+      li.className = "list-group-item list-group-item-action py-1" + (i === active ? " active" : "");
+      li.setAttribute("data-index", String(i));
+      var name = document.createElement("span");
+      name.textContent = digits(item.name);
+      li.appendChild(name);
+      var detail = document.createElement("small");
+      detail.className = "text-body-secondary ms-2 me-2";
+      detail.textContent = digits([item.neighbourhood, item.district_name].filter(Boolean).join(" · "));
+      li.appendChild(detail);
+      list.appendChild(li);
+    });
+    var open = items.length > 0;
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (active >= 0 && list.children[active]) {
+      input.setAttribute("aria-activedescendant", list.children[active].id);
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function close() { items = []; active = -1; render(); }
+
+  function choose(i) {
+    var item = items[i];
+    if (!item) { return; }
+    input.value = item.address || item.name;
+    close();
+    if (mapElement) {
+      mapElement.dispatchEvent(new CustomEvent("desk:pick", { detail: { lat: item.lat, lon: item.lon } }));
+    } else if (latInput && lonInput) {
+      latInput.value = item.lat.toFixed(6);
+      lonInput.value = item.lon.toFixed(6);
+    }
+  }
+
+  function search() {
+    timer = null;
+    var query = input.value.trim();
+    var mine = ++seq;
+    if (query.length < 2) { close(); return; }
+    fetch(source + "?limit=6&q=" + encodeURIComponent(query),
+          { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { places: [] }; })
+      .then(function (data) {
+        if (mine !== seq) { return; }
+        items = data.places || [];
+        active = -1;
+        render();
+      })
+      .catch(function () { if (mine === seq) { close(); } });
+  }
+
+  input.addEventListener("input", function () {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(search, 200);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (event.key === "ArrowDown" && items.length) {
+      event.preventDefault();
+      active = Math.min(active + 1, items.length - 1);
+      render();
+    } else if (event.key === "ArrowUp" && items.length) {
+      event.preventDefault();
+      active = Math.max(active - 1, 0);
+      render();
+    } else if (event.key === "Enter" && items.length && active >= 0) {
+      event.preventDefault();  // Enter picks the highlighted place; it never submits here
+      choose(active);
+    } else if (event.key === "Escape") {
+      close();
+    }
+  });
+
+  input.addEventListener("blur", function () { setTimeout(close, 150); });
+
+  list.addEventListener("mousedown", function (event) {
+    var option = event.target.closest("[data-index]");
+    if (!option) { return; }
+    event.preventDefault();
+    choose(parseInt(option.getAttribute("data-index"), 10));
+  });
+})();
