@@ -1,7 +1,7 @@
 """The interface's language: the city's, or the one a person chose with the switch."""
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -27,3 +27,11 @@ class CityLanguageMiddleware(LocaleMiddleware):
             language = ""
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest,
+                         response: HttpResponseBase) -> HttpResponseBase:
+        response = super().process_response(request, response)
+        # The language was chosen for this request only: a worker thread (or a test) that
+        # serves the next one must not start from it.
+        translation.deactivate()
+        return response

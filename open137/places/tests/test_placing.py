@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from open137.cases import actions
@@ -111,5 +112,6 @@ class PlacedHistoryTests(CityTestCase):
         case = actions.receive_case(subject=self.works_subject, channel=Channel.PHONE,
                                     by=self.alice, address="بلوار موذن")
         self.client.force_login(self.alice)
-        response = self.client.get(f"/desk/requests/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = self.client.get(f"/desk/requests/{case.pk}/")
         self.assertContains(response, "Placed from the address at بلوار موذن (")
