@@ -7,8 +7,6 @@ stays free of queries and can be run in a test with the city loaded and nothing 
 import logging
 from dataclasses import dataclass
 from datetime import date
-from importlib import import_module
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -18,6 +16,7 @@ from open137.cases.workflow import Status, Step
 from open137.directory.models import District, Subject, SubjectGroup
 from open137.directory.queries import city, locate_district
 from open137.directory.questions import Question, questions
+from open137.places.search import search as search_places
 
 log = logging.getLogger(__name__)
 SHOWN_REQUESTS = 10
@@ -117,22 +116,8 @@ class Catalog:
     def places(self, text: str) -> list[Place]:
         """Places of the city's gazetteer that match an address, best first (none without
         a gazetteer)."""
-        search = _place_search()
-        if search is None:
-            return []
-        try:
-            found = search(text, limit=5)
-        except Exception:
-            log.exception("Place search failed in the messenger")
-            return []
-        places = []
-        for item in found or []:
-            get = item.get if isinstance(item, dict) else (
-                lambda name, item=item: getattr(item, name, None))
-            lat, lon, name = get("lat"), get("lon"), get("name")
-            if isinstance(lat, int | float) and isinstance(lon, int | float) and name:
-                places.append(Place(str(name)[:60], float(lat), float(lon)))
-        return places[:5]
+        found = search_places(text, limit=5)
+        return [Place(item.name[:60], item.lat, item.lon) for item in found]
 
     def summary(self, code: str) -> CaseSummary | None:
         case = find_by_tracking_code(code)
@@ -165,15 +150,3 @@ def _summary(case: Case) -> CaseSummary:
                                                    Status.CLOSED} else "",
         chat=case.contact_chat, answerable_event=answerable)
 
-
-def _place_search() -> Any:
-    """The gazetteer's search (text, limit) when the city has one, else None."""
-    for name in ("open137.places.search", "open137.places.queries", "open137.places"):
-        try:
-            module = import_module(name)
-        except ImportError:
-            continue
-        search = getattr(module, "search", None)
-        if callable(search):
-            return search
-    return None
