@@ -185,6 +185,15 @@ class CaseCreateSerializer(serializers.Serializer):
     def validate_service_code(self, value: str) -> Subject:
         return _valid(subject_by_code, value)
 
+    def validate_channel(self, value: str) -> str:
+        # Imported history tells nobody anything: a live request recorded as "import" would
+        # never tell its citizen the outcome.
+        if value == Channel.IMPORT:
+            raise serializers.ValidationError(
+                _("The channel “import” is only for history loaded with import_requests; "
+                  "choose the channel the citizen used."))
+        return value
+
     def validate_kind(self, value: str) -> Kind | None:
         if not value.strip():
             return None

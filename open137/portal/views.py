@@ -66,7 +66,11 @@ def _submit(request: HttpRequest, data: dict[str, Any]) -> Case:
     )
     for photo in data["photos"]:
         actions.add_attachment(case, file=photo, by=request.user)
-    original = find_by_tracking_code(data["follow"]) if data["follow"] else None
+    # The request to follow is named by its public id: tracking codes are never shown to
+    # anyone but their citizen.
+    follow = data["follow"].strip()
+    original = (Case.objects.filter(pk=int(follow)).first()
+                if follow.isascii() and follow.isdigit() and len(follow) < 19 else None)
     if original is not None and original.is_open and original.subject_id == case.subject_id:
         # The citizen chose to follow an open report of the same problem nearby.
         actions.link_duplicate(case, original=original, by=None)
@@ -298,6 +302,14 @@ def subjects(request: HttpRequest) -> JsonResponse:
 @require_POST
 def nearby(request: HttpRequest) -> HttpResponse:
     """Open requests on the chosen subject near the pin, which the citizen may follow."""
+    if not request.user.is_authenticated:
+        # The duplicate search is the heaviest query a visitor can ask for.
+        allowed, retry_after = hit(f"portal-nearby:{client_address(request)}",
+                                   settings.RATE_LIMIT_CLASSIFY)
+        if not allowed:
+            response = HttpResponse(status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
     subject = Subject.objects.filter(code=request.POST.get("subject", ""), active=True).first()
     address = request.POST.get("address", "")[:500]
     lat: float | None
