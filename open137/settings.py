@@ -325,6 +325,11 @@ AUDIT_SAMPLE_SIZE = envint("AUDIT_SAMPLE_SIZE", 5)
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Requests the public portal accepts per client address, like "20/h"; "0" turns it off.
 RATE_LIMIT_PORTAL = envstr("RATE_LIMIT_PORTAL", "20/h")
+# Tracking pages (/track/<code>) a visitor may open per address, and lookups of codes that no
+# request has (a scan for codes): tracking codes are the citizens' secrets. Mobile networks
+# put many citizens behind one address, hence the generous first figure.
+RATE_LIMIT_TRACK = envstr("RATE_LIMIT_TRACK", "120/h")
+RATE_LIMIT_TRACK_MISSES = envstr("RATE_LIMIT_TRACK_MISSES", "20/h")
 
 # Notifications (docs/notifications.md). SMS go through SMS_BACKEND: "console" (print),
 # "file" (one JSON line per message, with `to` and `text`, appended to SMS_FILE_PATH) or

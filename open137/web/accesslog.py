@@ -14,7 +14,8 @@ from gunicorn.glogging import Logger
 
 from open137.core.contacts import MASK, has_phone, mask_phones
 
-SECRET_PARAMETERS = frozenset({"api_key", "secret", "caller", "token", "password", "key"})
+# `k` is the key of a result's answer link.
+SECRET_PARAMETERS = frozenset({"api_key", "secret", "caller", "token", "password", "key", "k"})
 _TRACK = re.compile(r"(/track/)[^/?#\s]+")
 
 
