@@ -33,7 +33,7 @@ _COUNTRY = f"(?:(?:\\+|{_ZERO}{_S}{_ZERO}){_S}{_NINE}{_S}{_EIGHT}|{_NINE}{_S}{_E
 _MOBILE = f"(?:{_COUNTRY}{_S}(?:{_ZERO}{_S})?|{_ZERO}{_S})?{_NINE}(?:{_S}{_D}){{9}}"
 # A landline: an area code (1-8 and a digit) and an 8-digit number, after 0 or +98.
 _LANDLINE = f"(?:{_COUNTRY}{_S}(?:{_ZERO}{_S})?|{_ZERO}{_S}){_AREA}(?:{_S}{_D}){{9}}"
-_PHONE = re.compile(f"(?<!{_D})(?:{_MOBILE}|{_LANDLINE})(?!{_D})")
+_PHONE = re.compile(f"(?<!{_D})\\(?(?:{_MOBILE}|{_LANDLINE})(?!{_D})")
 _EMAIL = re.compile(r"[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)+")
 
 
