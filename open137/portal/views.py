@@ -246,16 +246,19 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     # The result's key (from the link in its message) is the citizen's proof; without a
     # message that carried one, the private tracking code is.
     key = request.POST.get("k", "")[:40]
-    if needs_answer_key(case) and not is_answer_key(case, key):
-        refused = _wrong_key(request, case)
-        if refused is not None:
-            return refused
-        messages.error(request, _("Answer with the link in the message about the result, "
-                                  "or reply 1 or 2 to it by SMS."))
-        return redirect("portal_track", code=case.tracking_code)
-    allowed, retry_after = hit(f"portal-answer:{client_address(request)}", "10/h")
-    if not allowed:
-        return _too_many(request, retry_after)
+    if needs_answer_key(case):
+        if not is_answer_key(case, key):
+            refused = _wrong_key(request, case)
+            if refused is not None:
+                return refused
+            messages.error(request, _("Answer with the link in the message about the "
+                                      "result, or reply 1 or 2 to it by SMS."))
+            return redirect("portal_track", code=case.tracking_code)
+    else:
+        # The code alone: answers from one address are limited (a right key never is).
+        allowed, retry_after = hit(f"portal-answer:{client_address(request)}", "10/h")
+        if not allowed:
+            return _too_many(request, retry_after)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return render(request, "portal/track.html", _track_context(case, form, key=key))
