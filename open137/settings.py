@@ -253,7 +253,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 AXES_COOLOFF_TIME = LOGIN_LOCKOUT_MINUTES / 60  # hours
+# An account is locked for one address at a time: a stranger's failures never lock the
+# staff member out from their own address. Behind the trusted proxy the address is the one
+# the proxy saw, as for every rate limit.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "open137.core.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "open137.web.views.locked_out"
 AXES_VERBOSE = False
@@ -321,6 +325,11 @@ AUDIT_SAMPLE_SIZE = envint("AUDIT_SAMPLE_SIZE", 5)
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Requests the public portal accepts per client address, like "20/h"; "0" turns it off.
 RATE_LIMIT_PORTAL = envstr("RATE_LIMIT_PORTAL", "20/h")
+# Tracking pages (/track/<code>) a visitor may open per address, and lookups of codes that no
+# request has (a scan for codes): tracking codes are the citizens' secrets. Mobile networks
+# put many citizens behind one address, hence the generous first figure.
+RATE_LIMIT_TRACK = envstr("RATE_LIMIT_TRACK", "120/h")
+RATE_LIMIT_TRACK_MISSES = envstr("RATE_LIMIT_TRACK_MISSES", "20/h")
 
 # Notifications (docs/notifications.md). SMS go through SMS_BACKEND: "console" (print),
 # "file" (one JSON line per message, with `to` and `text`, appended to SMS_FILE_PATH) or

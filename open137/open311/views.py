@@ -141,6 +141,7 @@ def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     _check_jurisdiction(request.GET, city)
     tz = _city_tz(city)
     filters = params.request_filters(request.GET, tz)
+    key_id = _reader_key(request.GET)
     cases = resources.service_requests(extensions=filters.extensions)
     if filters.ids:
         cases = cases.filter(pk__in=[int(i) for i in filters.ids if i.isdigit() and len(i) < 19])
@@ -155,7 +156,8 @@ def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     first = (filters.page - 1) * filters.page_size
     page = cases.order_by("-created_at", "-pk")[first:first + filters.page_size]
     items = [resources.request_item(c, tz=tz, absolute=request.build_absolute_uri,
-                                    extensions=filters.extensions) for c in page]
+                                    extensions=filters.extensions, key_id=key_id)
+             for c in page]
     return document(fmt, "service_requests", items)
 
 
@@ -164,6 +166,7 @@ def service_request(request: HttpRequest, service_request_id: str, *, fmt: str) 
     city = the_city()
     _check_jurisdiction(request.GET, city)
     extensions = params.wants_extensions(request.GET)
+    key_id = _reader_key(request.GET)
     case = None
     if service_request_id.isdigit() and len(service_request_id) < 19:
         case = resources.service_requests(extensions=extensions).filter(
@@ -172,7 +175,7 @@ def service_request(request: HttpRequest, service_request_id: str, *, fmt: str) 
         raise Problem(_("service_request_id “%(id)s” was not found.")
                       % {"id": service_request_id}, status=404)
     item = resources.request_item(case, tz=_city_tz(city), absolute=request.build_absolute_uri,
-                                  extensions=extensions)
+                                  extensions=extensions, key_id=key_id)
     return document(fmt, "service_requests", [item])
 
 
@@ -197,6 +200,19 @@ def _api_key(data: QueryDict) -> ApiKey:
         raise Problem(_("This api_key has been revoked; the request was not recorded."),
                       status=403)
     return key
+
+
+def _reader_key(data: QueryDict) -> int | None:
+    """The id of the api_key a GET was made with, if any: the requests that key created
+    show their tracking code. A wrong or revoked key is refused, never ignored."""
+    raw = params.value(data, "api_key")
+    if not raw:
+        return None
+    key = ApiKey.objects.filter(key_hash=hash_key(raw), active=True).only("pk").first()
+    if key is None:
+        raise Problem(_("This api_key is not valid or has been revoked; ask without it to "
+                        "read the public data."), status=403)
+    return key.pk
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -227,6 +243,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         "service_request_id": str(case.pk),
         "service_notice": f"{notice} {resources.expectation(case.subject)}",
         "account_id": submission.account_id or None,
+        # The citizen's secret goes to the client that brought the request, and no further.
+        "tracking_code": case.tracking_code,
     }], status=201)
     response["Location"] = request.build_absolute_uri(
         reverse("open311:service_request",

@@ -141,7 +141,8 @@ class ReplyForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    """The citizen's answer to "are you satisfied with the result?"."""
+    """The citizen's answer to "are you satisfied with the result?" (the proof that it is
+    the citizen, the result's key, is checked by the view)."""
 
     SATISFIED = "satisfied"
     NOT_SATISFIED = "not_satisfied"
@@ -154,28 +155,6 @@ class AnswerForm(forms.Form):
     )
     comment = forms.CharField(label=gettext_lazy("Your comment"), required=False,
                               max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    phone_end = forms.CharField(
-        label=gettext_lazy("The last 4 digits of the phone number you gave"), required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
-                                      "dir": "ltr", "size": 6}),
-    )
-
-    def __init__(self, *args: Any, phone: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.phone = phone
-        if not phone:
-            del self.fields["phone_end"]
-
-    def clean_phone_end(self) -> str:
-        digits = "".join(c for c in latin_digits(self.cleaned_data["phone_end"]) if c.isdigit())
-        if not digits:
-            raise ValidationError(_("Type the last 4 digits of the phone number you gave with "
-                                    "the request."), code="required")
-        if len(digits) != 4 or not self.phone.endswith(digits):
-            raise ValidationError(_("These are not the last 4 digits of the phone number given "
-                                    "with this request."), code="mismatch")
-        return digits
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
