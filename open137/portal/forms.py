@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from open137.cases.actions import MAX_DESCRIPTION
 from open137.core.errors import InvalidInput
+from open137.core.numbers import digits_in, parse_number
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import normalize_text
 from open137.directory.models import Kind, Subject
 from open137.directory.questions import check_answers, typed_answers
 from open137.portal.uploads import check_photo
@@ -40,9 +41,12 @@ class DigitsFloatField(forms.FloatField):
     """A coordinate typed or sent with any digits (Persian, Arabic-Indic or Latin)."""
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = latin_digits(value).replace("٫", ".").strip()
-        return super().to_python(value)
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        number = parse_number(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class SubmitForm(forms.Form):
@@ -168,7 +172,7 @@ class AnswerForm(forms.Form):
             del self.fields["phone_end"]
 
     def clean_phone_end(self) -> str:
-        digits = "".join(c for c in latin_digits(self.cleaned_data["phone_end"]) if c.isdigit())
+        digits = digits_in(self.cleaned_data["phone_end"])
         if not digits:
             raise ValidationError(_("Type the last 4 digits of the phone number you gave with "
                                     "the request."), code="required")
