@@ -4,12 +4,9 @@ Messages are whole sentences in the user's language; a domain error raised by an
 put back on the field it names (`add_domain_error`).
 """
 
-import math
-import re
 from datetime import date
 from typing import Any
 
-import jdatetime
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,9 +18,11 @@ from open137.cases import actions
 from open137.cases.models import OTHER_REASON, Case, CaseEvent, plan_reasons
 from open137.cases.queries import suggested_unit
 from open137.cases.workflow import AT_CENTRE, OPEN, Status, Step
+from open137.core import dates
 from open137.core.errors import DomainError, InvalidInput
+from open137.core.numbers import parse_number
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import normalize_text
 from open137.desk import hints
 from open137.desk.subjects import search_subjects
 from open137.desk.uploads import sniff
@@ -78,14 +77,10 @@ class DeskForm(forms.Form):
 
 
 def _number(value: str, message: Any) -> float | None:
-    value = latin_digits(value or "").strip()
-    if not value:
+    if not (value or "").strip():
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise forms.ValidationError(message) from None
-    if not math.isfinite(number):
+    number = parse_number(value)
+    if number is None:
         raise forms.ValidationError(message)
     return number
 
@@ -351,21 +346,17 @@ class RejectForm(StepForm):
         return actions.reject_case(self.case, reason=self.cleaned_data["reason"], by=by)
 
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$")
-
-
 def parse_any_date(text: str) -> date:
     """A date typed as year/month/day in any digits: Jalali (1405/02/15) or Gregorian."""
-    match = _DATE.match(latin_digits(normalize_text(text or "")))
-    if not match:
-        raise forms.ValidationError(_("Write the date as year/month/day, such as 1405/02/15."))
-    year, month, day = (int(part) for part in match.groups())
     try:
-        if year < 1700:  # a Jalali year; Gregorian years in use are all far above it
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
+        return dates.parse_any_date(normalize_text(text or ""))
+    except dates.DateOutOfRange:
+        raise forms.ValidationError(_("This date is out of range.")) from None
     except ValueError:
-        raise forms.ValidationError(_("There is no such day in the calendar.")) from None
+        if dates.looks_like_a_date(normalize_text(text or "")):
+            raise forms.ValidationError(_("There is no such day in the calendar.")) from None
+        raise forms.ValidationError(
+            _("Write the date as year/month/day, such as 1405/02/15.")) from None
 
 
 class PlanForm(StepForm):

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from open137.core import ratelimit
 from open137.core.errors import DomainError
+from open137.core.numbers import parse_id
 from open137.directory.models import City, Subject
 from open137.directory.queries import city as the_city
 from open137.directory.queries import routing_context
@@ -144,7 +145,7 @@ def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     key_id = _reader_key(request.GET)
     cases = resources.service_requests(extensions=filters.extensions)
     if filters.ids:
-        cases = cases.filter(pk__in=[int(i) for i in filters.ids if i.isdigit() and len(i) < 19])
+        cases = cases.filter(pk__in=[pk for pk in map(parse_id, filters.ids) if pk])
     else:
         if filters.service_codes:
             cases = cases.filter(subject__code__in=filters.service_codes)
@@ -167,10 +168,8 @@ def service_request(request: HttpRequest, service_request_id: str, *, fmt: str) 
     _check_jurisdiction(request.GET, city)
     extensions = params.wants_extensions(request.GET)
     key_id = _reader_key(request.GET)
-    case = None
-    if service_request_id.isdigit() and len(service_request_id) < 19:
-        case = resources.service_requests(extensions=extensions).filter(
-            pk=int(service_request_id)).first()
+    pk = parse_id(service_request_id)
+    case = resources.service_requests(extensions=extensions).filter(pk=pk).first() if pk else None
     if case is None:
         raise Problem(_("service_request_id “%(id)s” was not found.")
                       % {"id": service_request_id}, status=404)

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from open137.cases.actions import MAX_DESCRIPTION
 from open137.core.errors import InvalidInput
+from open137.core.numbers import parse_number
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import normalize_text
 from open137.directory.models import Kind, Subject
 from open137.directory.questions import check_answers, typed_answers
 from open137.portal.uploads import check_photo
@@ -40,9 +41,12 @@ class DigitsFloatField(forms.FloatField):
     """A coordinate typed or sent with any digits (Persian, Arabic-Indic or Latin)."""
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = latin_digits(value).replace("٫", ".").strip()
-        return super().to_python(value)
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        number = parse_number(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class SubmitForm(forms.Form):

@@ -20,6 +20,7 @@ from open137.cases.queries import find_by_tracking_code
 from open137.cases.workflow import Status
 from open137.core import tracking
 from open137.core.errors import DomainError
+from open137.core.numbers import parse_number
 from open137.core.ratelimit import client_address, hit, peek
 from open137.core.text import latin_digits
 from open137.directory.models import District, Kind, Subject
@@ -300,10 +301,8 @@ def reply(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def district(request: HttpRequest) -> JsonResponse:
     """The district that contains a point: {"code", "name"} (code null outside the city)."""
-    try:
-        lat = float(latin_digits(request.GET.get("lat", "")))
-        lon = float(latin_digits(request.GET.get("lon", "")))
-    except ValueError:
+    lat, lon = parse_number(request.GET.get("lat")), parse_number(request.GET.get("lon"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return JsonResponse({"error": _("The place on the map is not valid; drop the pin "
                                         "again.")}, status=400)
     code = locate_district(lat, lon)
@@ -363,12 +362,8 @@ def nearby(request: HttpRequest) -> HttpResponse:
             return response
     subject = Subject.objects.filter(code=request.POST.get("subject", ""), active=True).first()
     address = request.POST.get("address", "")[:500]
-    lat: float | None
-    lon: float | None
-    try:
-        lat = float(latin_digits(request.POST.get("lat", "")))
-        lon = float(latin_digits(request.POST.get("lon", "")))
-    except ValueError:
+    lat, lon = parse_number(request.POST.get("lat")), parse_number(request.POST.get("lon"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         lat = lon = None  # no pin: the address may still say where
         if not address.strip():
             subject = None
