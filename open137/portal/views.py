@@ -29,6 +29,7 @@ from open137.places.queries import district_label
 from open137.portal import hints
 from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
+from open137.routing.geo import usable
 
 SUBMITTED = "portal_submitted"
 
@@ -269,6 +270,7 @@ def districts(request: HttpRequest) -> JsonResponse:
          "properties": {"code": d.code, "fa": district_label(d, "fa"),
                         "en": district_label(d, "en") if d.name_en else district_label(d, "fa")}}
         for d in District.objects.filter(active=True).order_by("number", "code")
+        if usable(d.geometry, name=d.code) is not None
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
