@@ -201,6 +201,11 @@ class ABadStoredBoundaryTests(TestCase):
     """A boundary written before these checks, or straight into the database, costs its
     own district and no more."""
 
+    broken: District
+    sound: District
+    point: tuple[float, float]
+    broken_point: tuple[float, float]
+
     @classmethod
     def setUpTestData(cls) -> None:
         load_city()
