@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from open137.cases import actions
 from open137.cases.models import Case, CaseEvent, Channel
+from open137.cases.photos import public_url
 from open137.cases.queries import find_by_tracking_code
 from open137.cases.workflow import Status
 from open137.core import tracking
@@ -175,7 +176,8 @@ def _track_context(case: Case, form: AnswerForm | None) -> dict[str, Any]:
     return {
         "question": question, "reply_form": ReplyForm() if question else None,
         "case": case, "timeline": public_timeline(events), "answer_form": form,
-        "after_photos": after_photos, "incident_message": hints.incident_message(case),
+        "after_photos": [public_url(p) for p in after_photos],
+        "incident_message": hints.incident_message(case),
         "is_open": case.is_open and case.status != Status.PLANNED,
         "window_days": satisfaction_window().days,
     }
