@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -19,6 +20,7 @@ from open137.directory.models import (
     Unit,
 )
 from open137.directory.queries import boundary_centre, other_boundaries
+from open137.directory.widgets import BoundaryWidget
 
 
 class RoutingConfigAdmin(AuditedAdmin):
@@ -91,6 +93,14 @@ class DistrictAdmin(RoutingConfigAdmin):
     list_display = ["code", "number", "name_fa", "name_en", "area_hint", "active"]
     list_filter = ["active"]
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if "geometry" in form.base_fields:
+            form.base_fields["geometry"].widget = BoundaryWidget(
+                district_code=obj.code if obj is not None else "")
+        return form
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         boundary = getattr(form, "boundary", None)
@@ -110,6 +120,7 @@ class UnitAdmin(RoutingConfigAdmin):
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(RoutingConfigAdmin):
     form = RoutingRuleForm
+    formfield_overrides = {models.JSONField: {"widget": BoundaryWidget}}
     list_display = ["subject", "district", "unit", "priority", "active", "note"]
     list_filter = ["active", "subject", "district"]
     autocomplete_fields = ["subject", "unit"]
