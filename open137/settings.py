@@ -325,6 +325,9 @@ MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
 AUDIT_SAMPLE_SIZE = envint("AUDIT_SAMPLE_SIZE", 5)
 # Largest photo accepted from a form, in bytes.
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# Largest picture accepted, in pixels (width x height), read from the file's header before
+# anything is decoded: a few megabytes of PNG can announce gigabytes of pixels.
+UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 40_000_000)
 # Requests the public portal accepts per client address, like "20/h"; "0" turns it off.
 RATE_LIMIT_PORTAL = envstr("RATE_LIMIT_PORTAL", "20/h")
 # Tracking pages (/track/<code>) a visitor may open per address, and lookups of codes that no

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,8 +16,11 @@ from open137.core.contacts import mask_contacts
 from open137.core.errors import InvalidInput
 from open137.core.phones import local_phone, normalize_phone
 from open137.core.text import latin_digits
+from open137.core.uploads import check_photo
 from open137.directory.models import District, Kind, Subject, Unit
 
+# Photos after the work sent with one result, like the desk.
+MAX_PHOTOS = 6
 T = TypeVar("T")
 
 
@@ -238,6 +242,16 @@ class CaseCreateSerializer(serializers.Serializer):
 class ResolveSerializer(serializers.Serializer):
     note = _text(_("Write what was done; the citizen will read it."),
                  max_length=MAX_DESCRIPTION)
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=MAX_PHOTOS,
+        help_text="Photos after the work (multipart/form-data), JPEG, PNG, WebP or GIF; each "
+                  "is decoded and kept as a fresh image without its metadata.")
+
+    def validate_photos(self, value: list[Any]) -> list[Any]:
+        try:
+            return [check_photo(upload) for upload in value]
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -218,8 +219,12 @@ class AcceptView(StepView):
 class ResolveView(StepView):
     step, input = Step.RESOLVE, s.ResolveSerializer
 
+    @transaction.atomic
     def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        actions.resolve_case(case, note=data["note"], by=by)
+        # The result and its after-photos are one change: both are kept or neither.
+        event = actions.resolve_case(case, note=data["note"], by=by)
+        for photo in data.get("photos", []):
+            actions.add_attachment(case, file=photo, by=by, event=event)
 
 
 @_step_schema("return", s.ReturnSerializer,

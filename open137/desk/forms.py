@@ -8,9 +8,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +21,9 @@ from open137.core.errors import DomainError, InvalidInput
 from open137.core.numbers import parse_number
 from open137.core.phones import normalize_phone
 from open137.core.text import normalize_text
+from open137.core.uploads import PhotosField
 from open137.desk import hints
 from open137.desk.subjects import search_subjects
-from open137.desk.uploads import sniff
 from open137.directory.models import District, Kind, Subject, Unit
 from open137.directory.questions import check_answers, typed_answers
 from open137.places.queries import district_label
@@ -278,42 +276,12 @@ class AcceptForm(StepForm):
         return actions.accept_case(self.case, by=by)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; each checked by its content and its size."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"})
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS})
-        cleaned = [super(PhotosField, self).clean(f, initial) for f in files]
-        limit = settings.UPLOAD_MAX_BYTES
-        for upload in cleaned:
-            if upload.size and upload.size > limit:
-                raise forms.ValidationError(
-                    _("The photo “%(name)s” is %(size)s MB; a photo may be at most %(max)s MB.")
-                    % {"name": upload.name, "size": f"{upload.size / 1048576:.1f}",
-                       "max": f"{limit / 1048576:g}"})
-            content_type = sniff(upload)
-            if content_type is None:
-                raise forms.ValidationError(
-                    _("The file “%(name)s” is not a photo: choose a JPEG, PNG, GIF or WebP "
-                      "image.") % {"name": upload.name})
-            upload.content_type = content_type
-        return cleaned
-
-
 class ResolveForm(StepForm):
     step = Step.RESOLVE
     note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
         error_messages={"required": _("Write what was done; the citizen will read it.")})
-    photos = PhotosField(label=_("Photos after the work"), required=False)
+    photos = PhotosField(most=MAX_PHOTOS, label=_("Photos after the work"), required=False)
 
     @transaction.atomic
     def take(self, *, by: User) -> CaseEvent:

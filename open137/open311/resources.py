@@ -14,6 +14,7 @@ from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery, Tex
 from django.utils.translation import gettext as _
 
 from open137.cases.models import Attachment, Case, CaseEvent, Channel, PlanReason
+from open137.cases.photos import public_url
 from open137.cases.workflow import TRANSITIONS, Status, Step
 from open137.core.contacts import mask_contacts
 from open137.core.dates import is_persian
@@ -137,7 +138,7 @@ def _media_url(case: Case, absolute: Callable[[str], str]) -> str | None:
         if photo.url:
             return photo.url
         if photo.file:
-            return absolute(photo.file.url)
+            return absolute(public_url(photo))
     return None
 
 

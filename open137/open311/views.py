@@ -12,6 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -21,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from open137.core import ratelimit
 from open137.core.errors import DomainError
 from open137.core.numbers import parse_id
+from open137.core.uploads import check_photo
 from open137.directory.models import City, Subject
 from open137.directory.queries import city as the_city
 from open137.directory.queries import routing_context
@@ -234,7 +237,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     subject = config.subjects.get(code)
     if subject is None:
         subject = _subject(code)  # answers 404
+    photo = _media(request)
     checked = params.service_request(data, subject, language=language)
+    checked.media = photo
     case, submission = actions.receive_service_request(checked, api_key=key, context=config)
     notice = _("Received with tracking code %(code)s.") % {
         "code": resources.number(case.tracking_code)}
@@ -249,6 +254,21 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         reverse("open311:service_request",
                 kwargs={"service_request_id": case.pk, "fmt": fmt}))
     return response
+
+
+def _media(request: HttpRequest) -> File | None:
+    """The photo sent as the multipart field `media` (one, like `media_url`), checked and
+    encoded afresh; a file that is no sound photo is a 400 naming the problem."""
+    sent = request.FILES.getlist("media")
+    if not sent:
+        return None
+    if len(sent) > 1:
+        raise BadRequest(_("Send one photo as media; it was sent %(n)s times.")
+                         % {"n": len(sent)})
+    try:
+        return check_photo(sent[0])
+    except ValidationError as error:
+        raise BadRequest(*error.messages) from None
 
 
 @csrf_exempt

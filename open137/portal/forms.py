@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,28 +12,11 @@ from open137.core.errors import InvalidInput
 from open137.core.numbers import parse_number
 from open137.core.phones import normalize_phone
 from open137.core.text import normalize_text
+from open137.core.uploads import PhotosField
 from open137.directory.models import Kind, Subject
 from open137.directory.questions import check_answers, typed_answers
-from open137.portal.uploads import check_photo
 
 MAX_PHOTOS = 3
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS images, each checked by its content."""
-
-    widget = MultiplePhotoInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("Send at most %(n)s photos.") % {"n": MAX_PHOTOS},
-                                  code="too_many")
-        return [check_photo(super(PhotosField, self).clean(f, initial)) for f in files]
 
 
 class DigitsFloatField(forms.FloatField):
@@ -76,8 +58,7 @@ class SubmitForm(forms.Form):
                            max_value=180)
     address = forms.CharField(label=gettext_lazy("Address or landmark"), max_length=500,
                               required=False)
-    photos = PhotosField(label=gettext_lazy("Photos"), required=False,
-                         widget=MultiplePhotoInput(attrs={"accept": "image/*"}))
+    photos = PhotosField(most=MAX_PHOTOS, label=gettext_lazy("Photos"), required=False)
     name = forms.CharField(label=gettext_lazy("Your name"), max_length=200, required=False)
     phone = forms.CharField(
         label=gettext_lazy("Your phone"), max_length=30, required=False,

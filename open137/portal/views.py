@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from open137.cases import actions
 from open137.cases.answers import is_answer_key, needs_answer_key
 from open137.cases.models import Case, CaseEvent, Channel
+from open137.cases.photos import public_url
 from open137.cases.queries import find_by_tracking_code
 from open137.cases.workflow import Status
 from open137.core import tracking
@@ -31,6 +32,7 @@ from open137.places.queries import district_label
 from open137.portal import hints
 from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
+from open137.routing.geo import usable
 
 SUBMITTED = "portal_submitted"
 
@@ -219,7 +221,8 @@ def _track_context(case: Case, form: AnswerForm | None, key: str = "") -> dict[s
         "case": case, "timeline": public_timeline(events), "answer_form": form,
         "answer_key": key,
         "answer_by_link": form is None and can_answer(case) and needs_answer_key(case),
-        "after_photos": after_photos, "incident_message": hints.incident_message(case),
+        "after_photos": [public_url(p) for p in after_photos],
+        "incident_message": hints.incident_message(case),
         "is_open": case.is_open and case.status != Status.PLANNED,
         "window_days": satisfaction_window().days,
     }
@@ -323,6 +326,7 @@ def districts(request: HttpRequest) -> JsonResponse:
          "properties": {"code": d.code, "fa": district_label(d, "fa"),
                         "en": district_label(d, "en") if d.name_en else district_label(d, "fa")}}
         for d in District.objects.filter(active=True).order_by("number", "code")
+        if usable(d.geometry, name=d.code) is not None
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 

@@ -13,6 +13,7 @@ from open137.desk.subjects import find_subjects
 from open137.directory.models import District
 from open137.directory.queries import locate_district
 from open137.places.queries import district_label
+from open137.routing.geo import usable
 
 
 @login_required
@@ -65,5 +66,6 @@ def districts(request: HttpRequest) -> JsonResponse:
         {"type": "Feature", "geometry": d.geometry,
          "properties": {"code": d.code, "name": district_label(d)}}
         for d in District.objects.filter(active=True)
+        if usable(d.geometry, name=d.code) is not None
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
