@@ -48,7 +48,13 @@ HOSTILE = [
     "۹۹۹۹/۱۲/۲۹", "", "null", "<script>alert(1)</script>", "x" * 5000,
 ]
 # The sharpest of them, for each parameter alone and for every role.
-SHARP = ["²1", "NaN", "9999-12-31", "-1"]
+SHARP = ["²1", "NaN", "9999-12-31"]
+# Pages read their parameters through the same forms and readers as the machine interfaces
+# do: a shorter list keeps the walk quick where each answer is a whole page.
+PAGE_VALUES = ["²1", "\x00", "\u202eabc\u202c", "😀🏳️‍🌈", "NaN", "1e309", "-1", "9" * 40,
+               "0001-01-01", "9999-12-31", "9999-12", "x" * 5000]
+MACHINE_PREFIXES = ("open311/", "api/", "sms/", "messenger/", "transparency/", "portal/")
+# Each other role meets one value (they alternate): what differs between roles is scope.
 ROLE_VALUES = ["²1", "9999-12"]
 # What a JSON body may carry besides text.
 JSON_TYPES: list[Any] = [None, True, 1e308, -1, 2**70, [], ["²1"], {}, {"a": "\x00"}]
@@ -326,8 +332,9 @@ class HostileValueTests(CityTestCase):
 
     def test_every_value_in_every_parameter_at_once_never_fails_the_server(self) -> None:
         for pattern, names, method, base, paths in self.each_pattern():
+            values = HOSTILE if pattern.startswith(MACHINE_PREFIXES) else PAGE_VALUES
             for path in paths:
-                for value in HOSTILE:
+                for value in values:
                     self.call(method, path, {**base, **dict.fromkeys(names or ["q"], value)},
                               role=self.role, extra=self.extra,
                               label=f"{pattern} all={value[:12]!r}")
@@ -343,18 +350,17 @@ class HostileValueTests(CityTestCase):
         self.report()
 
     def test_every_role_meets_hostile_values_without_a_server_error(self) -> None:
-        for role in REACH:
+        for index, role in enumerate(REACH):
             extra = self.sign_in(role)
+            value = ROLE_VALUES[index % len(ROLE_VALUES)]
             for pattern, names in PARAMS.items():
                 reaching = self.reaches(pattern)
                 if role not in reaching[1:] and role != "anon":
                     continue  # the furthest role is the tests above'
-                base = BASE.get(pattern, {})
-                for value in ROLE_VALUES:
-                    self.call(TABLE[pattern].method, self.paths(pattern)[0],
-                              {**base, **dict.fromkeys(names or ["q"], value)}, role=role,
-                              extra={**extra, **HEADERS.get(pattern, {})},
-                              label=f"{pattern} all={value!r}")
+                self.call(TABLE[pattern].method, self.paths(pattern)[0],
+                          {**BASE.get(pattern, {}), **dict.fromkeys(names or ["q"], value)},
+                          role=role, extra={**extra, **HEADERS.get(pattern, {})},
+                          label=f"{pattern} all={value!r}")
         self.report()
 
     def test_hostile_path_arguments_never_fail_the_server(self) -> None:
@@ -367,7 +373,7 @@ class HostileValueTests(CityTestCase):
             for role in {self.reaches(pattern)[0], "anon"}:
                 extra = self.sign_in(role)
                 for name in textual:
-                    for value in HOSTILE:
+                    for value in HOSTILE[::2]:
                         if not value or "/" in value:
                             continue
                         args = {k: self.value(v, self.own) for k, v in row.args.items()}
