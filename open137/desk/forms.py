@@ -122,7 +122,7 @@ class IntakeForm(DeskForm):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
-    # A type-ahead over the gazetteer (static/desk/address.js): choosing a place sets the
+    # A type-ahead over the gazetteer (static/open137/address.js): choosing a place sets the
     # point, the district and this text; typed and never chosen, it is placed on receipt.
     address = forms.CharField(label=_("Address"), required=False, max_length=500,
                               widget=forms.TextInput(attrs={

@@ -1,29 +1,33 @@
-/* The address field's type-ahead over the city's gazetteer (GET /api/v1/places): type,
-   arrows, Enter. Choosing a place sets the address text, the point (and so the district,
-   through the map) and moves on; a typed address never chosen is placed on receipt. */
+/* An address field's type-ahead over the city's gazetteer (GET /api/v1/places): type,
+   arrows, Enter. Choosing a place sets the address text and the point: a map named by the
+   box's data-map attribute gets a "place:pick" event (it sets its pin, and so the district),
+   else the inputs named by data-lat-input and data-lon-input are filled in. A typed address
+   never chosen is placed on receipt. Used by the desk's intake, the supervisor's referral
+   and the portal. */
 (function () {
   "use strict";
-  var box = document.querySelector("[data-address-combobox]");
-  if (!box) { return; }
-  var input = box.querySelector("input[role=combobox]");
-  var list = document.getElementById(input.getAttribute("aria-controls"));
-  var mapElement = document.getElementById("intake-map");
-  var latInput = document.getElementById("id_lat");
-  var lonInput = document.getElementById("id_lon");
-  var source = box.getAttribute("data-source");
   var lang = document.documentElement.lang || "fa";
-  var items = [], active = -1, timer = null, seq = 0;
 
   function digits(text) {
     return lang.indexOf("fa") === 0 ? String(text).replace(/[0-9]/g, function (d) {
       return "۰۱۲۳۴۵۶۷۸۹"[Number(d)]; }) : String(text);
   }
 
+  document.querySelectorAll("[data-address-combobox]").forEach(function (box) {
+  var input = box.querySelector("input[role=combobox]");
+  if (!input) { return; }
+  var list = document.getElementById(input.getAttribute("aria-controls"));
+  var mapElement = document.getElementById(box.getAttribute("data-map") || "");
+  var latInput = document.getElementById(box.getAttribute("data-lat-input") || "id_lat");
+  var lonInput = document.getElementById(box.getAttribute("data-lon-input") || "id_lon");
+  var source = box.getAttribute("data-source");
+  var items = [], active = -1, timer = null, seq = 0;
+
   function render() {
     list.textContent = "";
     items.forEach(function (item, i) {
       var li = document.createElement("li");
-      li.id = "address-option-" + i;
+      li.id = list.id + "-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", i === active ? "true" : "false");
       li.className = "list-group-item list-group-item-action py-1" + (i === active ? " active" : "");
@@ -55,11 +59,13 @@
     input.value = item.address || item.name;
     close();
     if (mapElement) {
-      mapElement.dispatchEvent(new CustomEvent("desk:pick", { detail: { lat: item.lat, lon: item.lon } }));
+      mapElement.dispatchEvent(new CustomEvent("place:pick", { detail: { lat: item.lat, lon: item.lon } }));
     } else if (latInput && lonInput) {
       latInput.value = item.lat.toFixed(6);
       lonInput.value = item.lon.toFixed(6);
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
     }
+    box.dispatchEvent(new CustomEvent("place:chosen", { bubbles: true, detail: item }));
   }
 
   function search() {
@@ -109,5 +115,6 @@
     if (!option) { return; }
     event.preventDefault();
     choose(parseInt(option.getAttribute("data-index"), 10));
+  });
   });
 })();
