@@ -1,6 +1,6 @@
 /* An address field's type-ahead over the city's gazetteer (GET /api/v1/places): type,
    arrows, Enter. Choosing a place sets the address text and the point: a map named by the
-   box's data-map attribute gets a "place:pick" event (it sets its pin, and so the district),
+   box's data-pick-map attribute gets a "place:pick" event (it sets its pin, and so the district),
    else the inputs named by data-lat-input and data-lon-input are filled in. A typed address
    never chosen is placed on receipt. Used by the desk's intake, the supervisor's referral
    and the portal. */
@@ -17,7 +17,7 @@
   var input = box.querySelector("input[role=combobox]");
   if (!input) { return; }
   var list = document.getElementById(input.getAttribute("aria-controls"));
-  var mapElement = document.getElementById(box.getAttribute("data-map") || "");
+  var mapElement = document.getElementById(box.getAttribute("data-pick-map") || "");
   var latInput = document.getElementById(box.getAttribute("data-lat-input") || "id_lat");
   var lonInput = document.getElementById(box.getAttribute("data-lon-input") || "id_lon");
   var source = box.getAttribute("data-source");
