@@ -21,6 +21,12 @@
     return main ? 3 : 1.5;
   }
 
+  // Names are stored with Latin digits; the Persian map writes them in Persian ones.
+  function shown(text, lang) {
+    return String(lang || "").indexOf("fa") === 0 ? String(text).replace(/[0-9]/g, function (d) {
+      return "۰۱۲۳۴۵۶۷۸۹"[Number(d)]; }) : String(text);
+  }
+
   var measure = null;
   function textWidth(text, font) {
     if (!measure) { measure = document.createElement("canvas").getContext("2d"); }
@@ -136,7 +142,7 @@
           (a.feature.id - b.feature.id);
       });
       items.forEach(function (item) {
-        var p = item.feature.properties, text = p.name;
+        var p = item.feature.properties, text = p.name && shown(p.name, options.lang);
         if (!text) { return; }
         if (p.kind === "neighbourhood" || p.kind === "landmark") {
           if (p.kind === "landmark" && zoom < 15) { return; }
