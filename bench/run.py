@@ -14,8 +14,8 @@ Settings come from the environment:
   OPEN137_REAL_DATA the third-party data (default ../shared/data/real)
   BENCH_KEEP=1      keep the work folder (report.json, server and worker logs)
 
-`bench/run.py --only places` measures the address search alone and rewrites only its
-section of docs/benchmarks.md.
+`bench/run.py --only places` measures the address search and the street map's data per
+view alone, and rewrites only their section of docs/benchmarks.md.
 """
 
 import json
@@ -601,12 +601,17 @@ def places_figures(backend: str) -> dict[str, Any]:
         (WORK / "queries.json").write_text(json.dumps(queries + helsinki, ensure_ascii=False))
         log(f"{backend}: timing {len(queries) + len(helsinki):,} searches")
         figures = inproc(db, "places", str(WORK / "queries.json"))
+        log(f"{backend}: timing the street map's data per view")
+        street_map = inproc(db, "map")
         result: dict[str, Any] = {"places": count, "load_seconds": run.seconds,
-                                  "reload_seconds": reload.seconds, "search": figures}
+                                  "reload_seconds": reload.seconds, "search": figures,
+                                  "map": street_map}
         if helsinki:
             h = figures["kinds"].pop("Helsinki address")
             result["helsinki"] = h
         log(f"  p50 {figures['all']['p50']:.1f} ms, p95 {figures['all']['p95']:.1f} ms")
+        for label, m in street_map.items():
+            log(f"  map, {label}: p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms a view")
         return result
     finally:
         drop(db)

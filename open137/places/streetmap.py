@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 
 from open137.places.index import current_versions
 from open137.places.models import Place, PlaceCell, PlaceKind
@@ -138,14 +139,22 @@ def tile_data(zoom: int, x: int, y: int, language: str) -> dict[str, Any]:
     else:
         shift = zoom - CELL_ZOOM
         xs, ys = (x >> shift, x >> shift), (y >> shift, y >> shift)
-    levels = [0] if zoom < STREET_ZOOM else [0, 1]
-    inside = PlaceCell.objects.filter(level__in=levels, x__range=xs, y__range=ys)
-    rows = Place.objects.filter(pk__in=inside.values("place_id")).values_list(
-        "pk", "kind", "category", "name", "names", "geometry")
+    levels = "0" if zoom < STREET_ZOOM else "0, 1"
+    # Plain SQL, like the address search: the ORM would spend longer building the query
+    # than the database answering it from the cells' index.
+    sql = (f"SELECT p.id, p.kind, p.category, p.name, p.names, p.geometry "  # noqa: S608
+           f"FROM {Place._meta.db_table} p WHERE p.id IN (SELECT c.place_id FROM "
+           f"{PlaceCell._meta.db_table} c WHERE c.level IN ({levels}) "
+           f"AND c.x BETWEEN %s AND %s AND c.y BETWEEN %s AND %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*xs, *ys])
+        rows = cursor.fetchall()
     # At city zoom a line is drawn to the pixel: points closer than that are dropped.
     tolerance = 360.0 / (1 << zoom) / 512 if zoom < STREET_ZOOM else 0.0
     digits = 6 if zoom >= STREET_ZOOM else 5
     for pk, kind, category, name, names, geometry in rows:
+        if isinstance(names, str):  # SQLite gives JSON as text
+            names, geometry = json.loads(names), json.loads(geometry)
         local = (names or {}).get(f"name:{language}") if isinstance(names, dict) else None
         lines = _coordinates(geometry or {})
         if not lines:
