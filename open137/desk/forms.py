@@ -423,7 +423,8 @@ class ReferForm(StepForm):
                             max_length=500, widget=forms.TextInput(attrs={
                                 "role": "combobox", "aria-autocomplete": "list",
                                 "aria-expanded": "false", "autocomplete": "off",
-                                "spellcheck": "false", "data-places-source": reverse_lazy("api:places"),
+                                "spellcheck": "false",
+                                "data-places-source": reverse_lazy("api:places"),
                                 "placeholder": _("e.g. Moazzen Boulevard, Gohardasht")}))
     lat = forms.FloatField(required=False, min_value=-90, max_value=90,
                            widget=forms.HiddenInput)
@@ -457,7 +458,7 @@ class ReferForm(StepForm):
             self.suggested = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("place", _("Choose the place from the list again."))
         return data

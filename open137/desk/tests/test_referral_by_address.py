@@ -1,5 +1,7 @@
 """The supervisor refers a request without a place by finding its address."""
 
+from typing import Any
+
 from open137.cases.models import Case, CaseEvent
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import Status
@@ -16,7 +18,7 @@ class ReferralByAddressTests(CityTestCase):
     def in_triage(self, **kwargs: object) -> Case:
         return self.new_case(lat=None, lon=None, **kwargs)
 
-    def refer(self, case: Case, **data: object) -> object:
+    def refer(self, case: Case, **data: object) -> Any:
         return self.client.post(f"/desk/requests/{case.pk}/refer/",
                                 {"unit": self.works.pk, "note": "", "next": "/desk/triage/",
                                  **data})
