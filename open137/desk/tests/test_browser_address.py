@@ -61,3 +61,32 @@ class AddressTypeAheadInBrowserTests(BrowserTestCase):
         self.assertTrue(case.address.startswith("گوهردشت"), case.address)
         self.assertEqual((case.district.code, case.unit.code, case.status),
                          ("district-3", "district-3/works", "referred"))
+
+    def test_a_supervisor_refers_a_triage_request_by_finding_its_address(self) -> None:
+        from open137.cases import actions
+
+        bob = User.objects.get(username="bob")
+        waiting = actions.receive_case(subject=Subject.objects.get(code="asphalt"),
+                                       channel="phone", by=bob, description="چاله بزرگ")
+        self.assertEqual(waiting.status, "triage")
+        self.login("bob")
+        self.page.goto(self.url("/desk/triage/"))
+        self.page.locator(f"#refer-place-{waiting.pk}").focus()
+        keys = self.page.keyboard
+        keys.type("موذن")
+        self.page.wait_for_selector(f"#refer-places-{waiting.pk} [data-index='0']")
+        keys.press("ArrowDown")
+        keys.press("Enter")
+        works = Unit.objects.get(code="district-3/works")
+        self.page.wait_for_function(
+            f"document.getElementById('unit-{waiting.pk}').value === '{works.pk}'")
+        self.assertTrue(self.page.input_value(f"#refer-lat-{waiting.pk}"))
+        self.page.locator(f"#unit-{waiting.pk}").focus()
+        keys.press("Tab")  # to the Refer button
+        with self.page.expect_navigation():
+            keys.press("Enter")
+        waiting.refresh_from_db()
+        self.assertEqual((waiting.status, waiting.unit, waiting.district.code),
+                         ("referred", works, "district-3"))
+        self.assertIsNotNone(waiting.lat)
+        self.assertTrue(waiting.address.startswith("بلوار موذن"), waiting.address)
