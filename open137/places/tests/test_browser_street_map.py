@@ -77,6 +77,7 @@ class StreetMapInBrowserTests(BrowserTestCase):
             "Number(document.getElementById('portal-map').dataset.streetLabels) > 2")
         labels = self.street_labels("portal-map")
         self.assertIn("Moazzen Boulevard", labels)
+        self.page.locator("#portal-map").screenshot(path=str(self.shot("street-map-portal-en")))
         self.assert_only_this_host()
 
     def shot(self, name: str) -> Path:
