@@ -150,7 +150,7 @@
           var at = map.latLngToLayerPoint([c[1], c[0]]);
           var font = p.kind === "neighbourhood" ? "bold 14px Vazirmatn, Tahoma, sans-serif" : "11px Vazirmatn, Tahoma, sans-serif";
           var b = box(at, textWidth(text, font), 16, 0);
-          if (b[2] < view[0] || b[0] > view[2] || b[3] < view[1] || b[1] > view[3] || overlaps(b, taken)) { return; }
+          if (b[0] < view[0] || b[2] > view[2] || b[1] < view[1] || b[3] > view[3] || overlaps(b, taken)) { return; }
           taken.push(b);
           label(at, text, p.kind === "neighbourhood" ? "street-map-area" : "street-map-landmark", 0);
           placed++;
