@@ -60,8 +60,9 @@
 
     function draw(feature) {
       var p = feature.properties, item = { feature: feature, layers: [] };
-      if (feature.geometry.type === "MultiLineString") {
-        var latlngs = feature.geometry.coordinates.map(function (line) {
+      var g = feature.geometry;
+      if (g.type === "MultiLineString" || g.type === "LineString") {
+        var latlngs = (g.type === "LineString" ? [g.coordinates] : g.coordinates).map(function (line) {
           return line.map(function (c) { return [c[1], c[0]]; });
         });
         var w = width(map.getZoom(), p.main);
