@@ -34,7 +34,9 @@ _MOBILE = f"(?:{_COUNTRY}{_S}(?:{_ZERO}{_S})?|{_ZERO}{_S})?{_NINE}(?:{_S}{_D}){{
 # A landline: an area code (1-8 and a digit) and an 8-digit number, after 0 or +98.
 _LANDLINE = f"(?:{_COUNTRY}{_S}(?:{_ZERO}{_S})?|{_ZERO}{_S}){_AREA}(?:{_S}{_D}){{9}}"
 _PHONE = re.compile(f"(?<!{_D})\\(?(?:{_MOBILE}|{_LANDLINE})(?!{_D})")
-_EMAIL = re.compile(r"[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)+")
+# name@host.tld, also typed with a space around @ or the dots; the last part is letters
+# (com, ir), so "Bay @ Gough. 3" (a street corner) is not taken for an address.
+_EMAIL = re.compile(r"[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)*\s?\.\s?[^\W\d_]{2,}(?!\w)")
 
 
 def has_phone(text: str) -> bool:

@@ -29,7 +29,8 @@ class ContactDetectorTests(SimpleTestCase):
                 self.assertTrue(has_phone(form))
 
     def test_emails_are_masked(self) -> None:
-        for email in ("sara@example.com", "s.ahmadi+137@mail.co.ir", "علی@example.ir"):
+        for email in ("sara@example.com", "s.ahmadi+137@mail.co.ir", "علی@example.ir",
+                      "sara @ gmail . com"):
             with self.subTest(email=email):
                 self.assertEqual(mask_contacts(f"write to {email} please"),
                                  "write to *** please")
@@ -40,6 +41,7 @@ class ContactDetectorTests(SimpleTestCase):
 
     def test_other_numbers_are_left_alone(self) -> None:
         for text in ("plate 12 ب 345 67", "house 1234", "on 1403/05/12", "code 2906343695 0",
-                     "postcode 31587-77871", "lat 35.8312 lon 50.9917"):
+                     "postcode 31587-77871", "lat 35.8312 lon 50.9917",
+                     "on bay @ gough. 3+ unhoused", "meet @ 5.30 pm"):
             with self.subTest(text=text):
                 self.assertEqual(mask_contacts(text), text)
