@@ -3,6 +3,7 @@
 import logging
 import math
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -202,16 +203,26 @@ def in_transaction(write: Callable[[], T]) -> T:
 
     Inside the caller's transaction (the desk, the portal and SMS each wrap a request with
     its photos or its incident in one) each attempt is a savepoint, so a failed insert is
-    rolled back alone and the retry still runs.
+    rolled back alone and the retry still runs. Inside another in_transaction the outer one
+    retries the whole, so this one adds nothing.
     """
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                return write()
-        except IntegrityError:
-            if attempt == 2:
-                raise
+    if _retrying.get():
+        return write()
+    token = _retrying.set(True)
+    try:
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    return write()
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+    finally:
+        _retrying.reset(token)
     raise AssertionError("unreachable")
+
+
+_retrying: ContextVar[bool] = ContextVar("retrying", default=False)
 
 
 def _record_received(case: Case, *, by: User, ctx: RoutingContext,
