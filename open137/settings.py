@@ -363,8 +363,9 @@ RATE_LIMIT_SMS_INBOUND = envstr("RATE_LIMIT_SMS_INBOUND", "30/m")
 # No non-urgent SMS in these local hours, like "22-7"; they wait for the end of the period.
 # Empty means none.
 SMS_QUIET_HOURS = envstr("SMS_QUIET_HOURS", "")
-# A message that carries a unit's note is shortened to fit this many SMS parts.
-SMS_MAX_PARTS = envint("SMS_MAX_PARTS", 3)
+# A message that carries a unit's note is shortened to fit this many SMS parts (four: a
+# result carries its note, the answer link and the code, and a reason must still be read).
+SMS_MAX_PARTS = envint("SMS_MAX_PARTS", 4)
 # The messenger channel (docs/messenger.md): a Telegram-compatible Bot API such as Bale's.
 # MESSENGER_API_URL is the bot's base address with its token (https://tapi.bale.ai/bot<token>);
 # empty switches the channel off. With MESSENGER_WEBHOOK_SECRET set, updates arrive at

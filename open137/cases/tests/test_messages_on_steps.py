@@ -57,9 +57,10 @@ class CitizenMessageTests(CityTestCase):
 
     def test_a_refusal_carries_its_reason(self) -> None:
         case = self.new_case(contact_phone=PHONE)
-        actions.reject_case(case, reason="Highway authority's street",
-                            by=self.charlie)
-        self.assertIn("Highway authority", self.sms(case.pk)[-1].text)
+        reason = "This street belongs to the highway authority, not to the municipality"
+        actions.reject_case(case, reason=reason, by=self.charlie)
+        # The whole reason fits beside the code and the answer link.
+        self.assertIn(reason, self.sms(case.pk)[-1].text)
         self.assertEqual(self.sms(case.pk)[-1].kind, "rejected")
 
     def test_accepting_and_returning_tell_the_citizen_nothing(self) -> None:
