@@ -131,3 +131,31 @@ def wrong_way(graph: dict[str, dict[str, list[str]]]) -> list[str]:
             if up or across:
                 found.extend(f"{place}: {app} imports {target}" for place in places)
     return sorted(found)
+
+
+BEGIN = "<!-- the picture below is written by scripts/architecture.py from the imports -->"
+END = "<!-- end of the picture -->"
+
+
+def picture(graph: dict[str, dict[str, list[str]]]) -> str:
+    """The apps in their layers and who imports whom, as a Mermaid flowchart (lowest layer
+    at the bottom). Arrows into the foundation are left out: every app may use it."""
+    foundation = set(LAYERS[0][1])
+    lines = [BEGIN, "```mermaid", "flowchart BT"]
+    for position, (name, apps) in enumerate(LAYERS):
+        present = [app for app in apps if app in graph]
+        if present:
+            lines.append(f'  subgraph L{position}["{name}"]')
+            lines.extend(f"    {app}" for app in present)
+            lines.append("  end")
+    for app, targets in graph.items():
+        lines.extend(f"  {app} --> {target}" for target in sorted(targets)
+                     if target not in foundation)
+    lines += ["```", END]
+    return "\n".join(lines)
+
+
+def picture_in(text: str) -> str:
+    """The picture as a document has it (empty if it has none)."""
+    start, end = text.find(BEGIN), text.find(END)
+    return text[start:end + len(END)] if 0 <= start < end else ""
