@@ -105,7 +105,10 @@ def check_intake(*, subject: Subject, channel: str, lat: float | None, lon: floa
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(_("The description may be at most %(n)s characters.")
                            % {"n": MAX_DESCRIPTION}, field="description")
-    phone = normalize_phone(contact_phone) if contact_phone.strip() else ""
+    try:
+        phone = normalize_phone(contact_phone) if contact_phone.strip() else ""
+    except InvalidInput as e:
+        raise InvalidInput(str(e), field="contact_phone") from e
     return description, phone
 
 
@@ -126,7 +129,7 @@ def _check_point(lat: float | None, lon: float | None) -> None:
     if not (math.isfinite(lat) and -90 <= lat <= 90):
         raise InvalidInput(_("Latitude must be a number between -90 and 90."), field="lat")
     if not (math.isfinite(lon) and -180 <= lon <= 180):
-        raise InvalidInput(_("Longitude must be a number between -180 and 180."), field="long")
+        raise InvalidInput(_("Longitude must be a number between -180 and 180."), field="lon")
 
 
 def subject_by_code(code: str) -> Subject:
@@ -299,9 +302,9 @@ def refer_case(case: Case, *, unit: Unit, by: User, note: str = "",
                at: datetime | None = None) -> CaseEvent:
     """Refer (or re-refer) a request to a unit; its deadlines start again."""
     if not unit.active or unit.is_triage:
-        raise InvalidInput(_("Choose an active unit that acts on requests."), field="unit_code")
+        raise InvalidInput(_("Choose an active unit that acts on requests."), field="unit")
     if case.unit_id == unit.pk and case.status == Status.REFERRED:
-        raise InvalidInput(_("The request is already referred to this unit."), field="unit_code")
+        raise InvalidInput(_("The request is already referred to this unit."), field="unit")
     # A district's unit acts in its own district: the request is (now) of that district.
     # An organisation works city-wide, so the request keeps the district of its place.
     place = {"district": unit.district} if unit.district_id is not None else {}
