@@ -171,11 +171,17 @@ def snapshot_conditions(now: datetime) -> dict[str, Q]:
     return conditions
 
 
+def add_into(total: dict[int, int], histogram: Mapping[Any, int]) -> dict[int, int]:
+    """Add a histogram {value: how many} into `total` (JSON keys, being text, read as ints)."""
+    for step, count in histogram.items():
+        key = int(step)
+        total[key] = total.get(key, 0) + int(count)
+    return total
+
+
 def merged(histograms: Iterable[Mapping[Any, int]]) -> dict[int, int]:
-    """Histograms {value: how many} added together (JSON keys, being text, read as ints)."""
+    """Histograms {value: how many} added together."""
     total: dict[int, int] = {}
     for histogram in histograms:
-        for step, count in histogram.items():
-            key = int(step)
-            total[key] = total.get(key, 0) + int(count)
+        add_into(total, histogram)
     return total
