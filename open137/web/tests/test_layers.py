@@ -27,6 +27,15 @@ class TheImportsPointOneWay(SimpleTestCase):
             self.assertIn(target, graph[app], f"{app} no longer imports {target}")
 
 
+class TheArchitecturePageDrawsTheCode(SimpleTestCase):
+    def test_the_picture_in_docs_is_the_one_the_imports_draw(self) -> None:
+        doc = layers.PACKAGE.parent / "docs" / "architecture.md"
+        drawn = layers.picture_in(doc.read_text(encoding="utf-8"))
+        self.assertTrue(drawn, "docs/architecture.md has lost its picture's marker lines")
+        self.assertEqual(drawn, layers.picture(layers.import_graph()),
+                         "the imports changed: run scripts/architecture.py")
+
+
 class TheWalkerSeesEveryImport(SimpleTestCase):
     """The checks above are only as good as the walk: it must see lazy imports too."""
 
