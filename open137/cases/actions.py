@@ -315,8 +315,9 @@ def _first_action(case: Case, at: datetime) -> dict[str, Any]:
     return {} if case.responded_at else {"responded_at": at}
 
 
-def _required(text: str, field: str, message: str) -> str:
-    text = normalize_text(text)
+def _required(text: str, field: str, message: str,
+              clean: Callable[[str], str] = normalize_text) -> str:
+    text = clean(text)
     if not text:
         raise InvalidInput(message, field=field)
     return text
@@ -356,22 +357,34 @@ def plan_case(case: Case, *, reason: str, expected_date: date, by: User, note: s
                       **_first_action(case, at))
 
 
+def result_text(step: Step, text: str, *,
+                clean: Callable[[str], str] = normalize_text) -> str:
+    """A result's text (what was done, or why it cannot be done), which the citizen reads:
+    cleaned, and required; for live and imported results alike."""
+    if step == Step.RESOLVE:
+        return _required(text, "note", _("Write what was done; the citizen will read it."),
+                         clean=clean)
+    return _required(text, "reason", _("Say why the request cannot be done."), clean=clean)
+
+
+def _give_result(case: Case, step: Step, text: str, *, by: User,
+                 at: datetime | None) -> CaseEvent:
+    text = result_text(step, text)
+    at = at or timezone.now()
+    return transition(case, step, by=by, at=at, note=text, result_note=text, resolved_at=at,
+                      **_first_action(case, at))
+
+
 @transaction.atomic
 def reject_case(case: Case, *, reason: str, by: User, at: datetime | None = None) -> CaseEvent:
     """The request cannot be done; the reason is shown to the citizen."""
-    reason = _required(reason, "reason", _("Say why the request cannot be done."))
-    at = at or timezone.now()
-    return transition(case, Step.REJECT, by=by, at=at, note=reason, result_note=reason,
-                      resolved_at=at, **_first_action(case, at))
+    return _give_result(case, Step.REJECT, reason, by=by, at=at)
 
 
 @transaction.atomic
 def resolve_case(case: Case, *, note: str, by: User, at: datetime | None = None) -> CaseEvent:
     """The work is done; the note tells the citizen what was done."""
-    note = _required(note, "note", _("Write what was done; the citizen will read it."))
-    at = at or timezone.now()
-    return transition(case, Step.RESOLVE, by=by, at=at, note=note, result_note=note,
-                      resolved_at=at, **_first_action(case, at))
+    return _give_result(case, Step.RESOLVE, note, by=by, at=at)
 
 
 @transaction.atomic

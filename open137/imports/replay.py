@@ -24,6 +24,7 @@ from open137.cases.actions import (
     due_dates,
     find_place,
     placed_from,
+    result_text,
 )
 from open137.cases.models import Case, CaseEvent, Channel, Priority
 from open137.cases.workflow import Status, Step, facts_after, target
@@ -121,16 +122,8 @@ def _imported_steps(row: ImportedCase, now: datetime,
         if result_at is None:
             raise InvalidInput(_("A finished request needs the time it was finished."),
                                field="closed_at")
-        note = clean(row.result_note)
-        if result == Status.RESOLVED:
-            if not note:  # the same rule as resolve_case
-                raise InvalidInput(_("Write what was done; the citizen will read it."),
-                                   field="note")
-            steps.append((Step.RESOLVE, result_at, note))
-        else:
-            if not note:  # the same rule as reject_case
-                raise InvalidInput(_("Say why the request cannot be done."), field="reason")
-            steps.append((Step.REJECT, result_at, note))
+        step = Step.RESOLVE if result == Status.RESOLVED else Step.REJECT
+        steps.append((step, result_at, result_text(step, row.result_note, clean=clean)))
     if row.closed_at:
         steps.append((Step.CLOSE, row.closed_at, ""))
     times = [row.created_at] + [at for _step, at, _note in steps]
