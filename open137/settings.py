@@ -189,6 +189,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL bytes, lone surrogates, oversized bodies: refused before any view reads them.
+    "open137.web.hostile.HostileInputMiddleware",
     "open137.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -253,7 +255,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 AXES_COOLOFF_TIME = LOGIN_LOCKOUT_MINUTES / 60  # hours
+# An account is locked for one address at a time: a stranger's failures never lock the
+# staff member out from their own address. Behind the trusted proxy the address is the one
+# the proxy saw, as for every rate limit.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "open137.core.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "open137.web.views.locked_out"
 AXES_VERBOSE = False
@@ -319,8 +325,16 @@ MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
 AUDIT_SAMPLE_SIZE = envint("AUDIT_SAMPLE_SIZE", 5)
 # Largest photo accepted from a form, in bytes.
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# Largest picture accepted, in pixels (width x height), read from the file's header before
+# anything is decoded: a few megabytes of PNG can announce gigabytes of pixels.
+UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 40_000_000)
 # Requests the public portal accepts per client address, like "20/h"; "0" turns it off.
 RATE_LIMIT_PORTAL = envstr("RATE_LIMIT_PORTAL", "20/h")
+# Tracking pages (/track/<code>) a visitor may open per address, and lookups of codes that no
+# request has (a scan for codes): tracking codes are the citizens' secrets. Mobile networks
+# put many citizens behind one address, hence the generous first figure.
+RATE_LIMIT_TRACK = envstr("RATE_LIMIT_TRACK", "120/h")
+RATE_LIMIT_TRACK_MISSES = envstr("RATE_LIMIT_TRACK_MISSES", "20/h")
 
 # Notifications (docs/notifications.md). SMS go through SMS_BACKEND: "console" (print),
 # "file" (one JSON line per message, with `to` and `text`, appended to SMS_FILE_PATH) or

@@ -8,6 +8,7 @@ from open137.web import views as web
 urlpatterns = [
     path("", include("open137.portal.urls")),
     path("healthz", web.healthz, name="healthz"),
+    path("photos/<str:name>.<str:extension>", web.photo, name="public_photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/two-factor/", include("open137.security.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -26,6 +26,7 @@ PACKAGES=(
   "htmx.org|2.0.11|sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==|0BSD"
   "leaflet|1.9.4|sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==|BSD-2-Clause"
   "chart.js|4.6.1|sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==|MIT"
+  "@geoman-io/leaflet-geoman-free|2.20.2|sha512-KQpSe0VKyuVCudq/08rMjJW1vvIwFldTwBny2wZ7ABcyyUAP7/eoFo967hCu9yRqAAHb4QOxC6gY5dGqttY68g==|MIT"
   "swagger-ui-dist|5.35.0|sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==|Apache-2.0"
   # Not vendored as code: bootstrap.bundle.min.js embeds Popper 2 without its
   # licence text, so Popper's licence file is copied next to Bootstrap's.
@@ -77,7 +78,7 @@ put() {
 }
 
 # Start each library's directory from scratch so removed files do not linger.
-for name in bootstrap bootstrap-icons vazirmatn htmx.org leaflet chart.js swagger-ui-dist; do
+for name in bootstrap bootstrap-icons vazirmatn htmx.org leaflet leaflet-geoman chart.js swagger-ui-dist; do
   rm -rf "${DEST:?}/$name"
 done
 mkdir -p "$DEST"
@@ -122,6 +123,15 @@ for img in "${PKGDIR[leaflet]}"/dist/images/*; do
 done
 put leaflet LICENSE
 
+# --- leaflet-geoman (the admin's boundary editor; vendored as leaflet-geoman/) ---
+# The CSS inlines its icons as data: SVGs, which refer to their own parts as url(%23...).
+install -D -m 0644 "${PKGDIR[@geoman-io/leaflet-geoman-free]}/dist/leaflet-geoman.min.js" \
+  "$DEST/leaflet-geoman/leaflet-geoman.min.js"
+install -D -m 0644 "${PKGDIR[@geoman-io/leaflet-geoman-free]}/dist/leaflet-geoman.css" \
+  "$DEST/leaflet-geoman/leaflet-geoman.css"
+install -D -m 0644 "${PKGDIR[@geoman-io/leaflet-geoman-free]}/LICENSE" \
+  "$DEST/leaflet-geoman/LICENSE"
+
 # --- chart.js ----------------------------------------------------------------
 put chart.js dist/chart.umd.min.js chart.umd.min.js
 put chart.js LICENSE.md
@@ -156,7 +166,7 @@ for (const file of walk(root).filter(f => f.endsWith('.css'))) {
     .map(m => m[1] ?? m[2] ?? m[3]);
   refs.push(...[...css.matchAll(/@import\s+["']([^"']+)["']/g)].map(m => m[1]));
   for (const ref of refs) {
-    if (ref.startsWith('data:') || ref.startsWith('#')) continue;
+    if (ref.startsWith('data:') || ref.startsWith('#') || ref.startsWith('%23')) continue;
     if (/^([a-z]+:)?\/\//i.test(ref) || ref.startsWith('/')) { bad.push(`${file}: non-local url ${ref}`); continue; }
     const target = path.resolve(path.dirname(file), ref.replace(/[?#].*$/, ''));
     if (!fs.existsSync(target)) bad.push(`${file}: missing ${ref}`);
@@ -181,10 +191,12 @@ source-map comments are stripped (no `.map` files are shipped).
 | Library | Version | Licence | Files kept (under `vendor/<library>/`) |
 | --- | --- | --- | --- |
 EOF
-  for name in bootstrap bootstrap-icons vazirmatn htmx.org leaflet chart.js swagger-ui-dist; do
+  for name in bootstrap bootstrap-icons vazirmatn htmx.org leaflet leaflet-geoman chart.js swagger-ui-dist; do
     # shellcheck disable=SC2016  # literal backticks for Markdown
     files="$(cd "$DEST/$name" && find . -type f | sed 's#^\./##' | LC_ALL=C sort | sed 's/.*/`&`/' | paste -sd ',' - | sed 's/,/, /g')"
-    echo "| $name | ${VERSION[$name]} | ${LICENCE[$name]} | $files |"
+    npm_name=$name
+    [[ $name == leaflet-geoman ]] && npm_name=@geoman-io/leaflet-geoman-free
+    echo "| $npm_name | ${VERSION[$npm_name]} | ${LICENCE[$npm_name]} | $files |"
   done
   cat <<EOF
 
@@ -198,6 +210,8 @@ EOF
   \`bootstrap/dist/css/…\` → \`bootstrap/css/…\`); paths that CSS files refer to
   (\`bootstrap-icons/font/fonts/\`, \`vazirmatn/fonts/webfonts/\`,
   \`leaflet/images/\`) are kept as upstream has them.
+- \`@geoman-io/leaflet-geoman-free\` is kept under \`leaflet-geoman/\`; its CSS
+  inlines its icons as \`data:\` SVGs (nothing is fetched for them).
 
 ## Licence notes
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,11 +12,15 @@ from open137.api.inputs import parse_date
 from open137.cases.actions import MAX_DESCRIPTION, subject_by_code
 from open137.cases.models import Case, CaseEvent, Channel, PlanReason, Priority
 from open137.cases.workflow import STEP_NAMES, Status, Step
+from open137.core.contacts import mask_contacts
 from open137.core.errors import InvalidInput
 from open137.core.phones import local_phone, normalize_phone
 from open137.core.text import latin_digits
+from open137.core.uploads import check_photo
 from open137.directory.models import District, Kind, Subject, Unit
 
+# Photos after the work sent with one result, like the desk.
+MAX_PHOTOS = 6
 T = TypeVar("T")
 
 
@@ -101,6 +106,18 @@ class CaseSerializer(serializers.Serializer):
     @extend_schema_field(ContactSerializer)
     def get_contact(self, case: Case) -> dict[str, Any]:
         return contact_of(case, visible=self.context.get("sees_contact", False))
+
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("sees_contact", False):
+            # A phone or an email written into the free text is contact details too.
+            for name in ("description", "address", "result_note"):
+                if data.get(name):
+                    data[name] = mask_contacts(data[name], names=(instance.contact_name,))
+            for event in data.get("events") or ():
+                if event.get("note"):
+                    event["note"] = mask_contacts(event["note"], names=(instance.contact_name,))
+        return data
 
 
 class EventSerializer(serializers.Serializer):
@@ -188,6 +205,15 @@ class CaseCreateSerializer(serializers.Serializer):
     def validate_service_code(self, value: str) -> Subject:
         return _valid(subject_by_code, value)
 
+    def validate_channel(self, value: str) -> str:
+        # Imported history tells nobody anything: a live request recorded as "import" would
+        # never tell its citizen the outcome.
+        if value == Channel.IMPORT:
+            raise serializers.ValidationError(
+                _("The channel “import” is only for history loaded with import_requests; "
+                  "choose the channel the citizen used."))
+        return value
+
     def validate_kind(self, value: str) -> Kind | None:
         if not value.strip():
             return None
@@ -219,6 +245,16 @@ class CaseCreateSerializer(serializers.Serializer):
 class ResolveSerializer(serializers.Serializer):
     note = _text(_("Write what was done; the citizen will read it."),
                  max_length=MAX_DESCRIPTION)
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=MAX_PHOTOS,
+        help_text="Photos after the work (multipart/form-data), JPEG, PNG, WebP or GIF; each "
+                  "is decoded and kept as a fresh image without its metadata.")
+
+    def validate_photos(self, value: list[Any]) -> list[Any]:
+        try:
+            return [check_photo(upload) for upload in value]
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -29,7 +29,8 @@ from open137.cases.queries import staff_of, visible_cases
 from open137.cases.steps import take_step
 from open137.cases.workflow import STEP_NAMES, Step
 from open137.core.dates import is_persian
-from open137.core.text import latin_digits, persian_digits
+from open137.core.numbers import parse_id
+from open137.core.text import persian_digits
 from open137.security.actions import record_contact_view
 from open137.security.models import ContactView
 from open137.security.queries import has_contact, rows_with_contact
@@ -46,13 +47,11 @@ def validated(serializer_class: type[serializers.Serializer], request: Request) 
 
 def find_case(request: Request, id: str, *, history: bool = False) -> Case:
     """The request with this id if the caller may see it; 404 otherwise, whoever guesses."""
-    digits = latin_digits(id).strip()
+    pk = parse_id(id)
     cases = visible_cases(request.user)
     if history:
         cases = cases.prefetch_related(HISTORY)
-    # At most 18 digits: a larger number cannot be a primary key and breaks the query.
-    case = (cases.filter(pk=int(digits)).first()
-            if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None)
+    case = cases.filter(pk=pk).first() if pk else None
     if case is None:
         raise NotFound(_("There is no request with this id that you may see."))
     return case

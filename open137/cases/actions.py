@@ -219,10 +219,13 @@ def placed_from(found: Found, *, source: str) -> dict[str, Any]:
 
 
 def in_transaction(write: Callable[[], T]) -> T:
-    """Run `write` in the caller's transaction, or in its own, once more if a random unique
-    value (a tracking code, a token) was drawn by someone else in the same instant."""
-    if transaction.get_connection().in_atomic_block:
-        return write()
+    """Run `write` in a transaction, once more if a random unique value (a tracking code, a
+    token) was drawn by someone else in the same instant.
+
+    Inside the caller's transaction (the desk, the portal and SMS each wrap a request with
+    its photos or its incident in one) each attempt is a savepoint, so a failed insert is
+    rolled back alone and the retry still runs.
+    """
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -420,9 +423,14 @@ def link_duplicate(case: Case, *, original: Case, by: User,
         raise InvalidInput(_("The original request is already finished."), field="duplicate_of")
     at = at or timezone.now()
     if case.contact_phone or case.contact_email or case.contact_chat:
-        # One follower per phone, or per messenger chat for a caller who gave no phone.
-        same = ({"phone": case.contact_phone} if case.contact_phone
-                else {"phone": "", "chat": case.contact_chat})
+        # One follower per phone, or per messenger chat for a caller who gave no phone, or
+        # per email for a caller who gave neither.
+        if case.contact_phone:
+            same: dict[str, str] = {"phone": case.contact_phone}
+        elif case.contact_chat:
+            same = {"phone": "", "chat": case.contact_chat}
+        else:
+            same = {"phone": "", "chat": "", "email": case.contact_email}
         Follower.objects.get_or_create(
             case=original, **same,
             defaults={"email": case.contact_email, "chat": case.contact_chat, "source": case,

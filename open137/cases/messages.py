@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from open137.cases.answers import RESULT_STEPS, answer_link
 from open137.cases.models import Attachment, Case, CaseEvent, Channel, Priority
 from open137.cases.workflow import Status, Step
 from open137.core.dates import format_date
@@ -153,6 +154,9 @@ def citizen_values(case: Case, event: CaseEvent | None = None) -> dict[str, Any]
         values["note"] = event.note
     if event is not None and event.step == Step.ASK:
         values["question"] = event.note
+    if event is not None and event.step in RESULT_STEPS:
+        # The one-time link that lets the citizen answer this result on the web.
+        values["link"] = answer_link(case, event)
     return values
 
 
@@ -174,7 +178,7 @@ def _tell_citizen(case: Case, event: CaseEvent, kind: str, *, urgent: bool) -> N
     if case.contact_email:
         outbox.enqueue_email(to=case.contact_email, kind=kind, values=values,
                              language=language, case_id=case.pk, key=f"{key}:email",
-                             link=tracking_link(case), now=now)
+                             link=values.get("link") or tracking_link(case), now=now)
 
 
 def _tell_followers(case: Case, event: CaseEvent) -> None:

@@ -5,8 +5,11 @@ the action's own argument names (note, reason, unit, expected_date, question); e
 interface turns its field names into these once, in its form or serializer.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
 
 from open137.cases import actions
 from open137.cases.models import Case, CaseEvent
@@ -23,6 +26,13 @@ ACTIONS: dict[Step, Callable[..., CaseEvent]] = {
 }
 
 
-def take_step(case: Case, step: Step, *, by: actions.User, **arguments: Any) -> CaseEvent:
-    """Take a staff step on the request through its action, with the action's arguments."""
-    return ACTIONS[step](case, by=by, **arguments)
+@transaction.atomic
+def take_step(case: Case, step: Step, *, by: actions.User, photos: Sequence[File] = (),
+              **arguments: Any) -> CaseEvent:
+    """Take a staff step on the request through its action, with the action's arguments;
+    `photos` (a result's after-photos) are attached to the step in the same transaction,
+    so that both are kept or neither."""
+    event = ACTIONS[step](case, by=by, **arguments)
+    for photo in photos:
+        actions.add_attachment(case, file=photo, by=by, event=event)
+    return event

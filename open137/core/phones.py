@@ -8,6 +8,7 @@ from open137.core.errors import InvalidInput
 from open137.core.text import latin_digits
 
 _SEPARATORS = re.compile(r"[\s\-().\u200c\u200e\u200f/]")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def normalize_phone(value: str) -> str:
@@ -15,7 +16,8 @@ def normalize_phone(value: str) -> str:
     raw = _SEPARATORS.sub("", latin_digits(value or ""))
     if raw.startswith("+"):
         raw = "00" + raw[1:]
-    if not raw.isdigit():
+    # ASCII digits only: "²" and other digits Python reads as digits are no phone's.
+    if not _DIGITS.fullmatch(raw):
         raise InvalidInput(_("The phone number may contain only digits."), field="phone")
     if raw.startswith("0098"):
         national = raw[4:]

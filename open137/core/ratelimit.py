@@ -55,6 +55,21 @@ def hit(key: str, rate: str) -> tuple[bool, int]:
 _swept: dict[int, int] = {}
 
 
+def peek(key: str, rate: str) -> bool:
+    """True while `key` is still under its limit in this window; counts nothing (a limit
+    counted only on failures is checked with this before the attempt)."""
+    parsed = parse_rate(rate)
+    if parsed is None:
+        return True
+    limit, period = parsed
+    now = int(time.time())
+    window = now - now % period
+    if settings.REDIS_CACHE:
+        return int(cache.get(f"rate:{key}:{window}") or 0) < limit
+    row = RateCounter.objects.filter(key=key, window=window).values_list("count", flat=True)
+    return (row.first() or 0) < limit
+
+
 def _hit_in_cache(name: str, period: int) -> int:
     """Count in the shared cache: the window's key expires with the window."""
     cache.add(name, 0, timeout=period + 1)

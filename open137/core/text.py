@@ -52,6 +52,14 @@ _INVISIBLES = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\uf
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+def without_format_marks(value: str) -> str:
+    """The text without invisible format characters (Unicode category Cf: direction marks
+    RLM, LRM and ALM, ZWNJ, ZWJ, the byte-order mark, bidi embeddings...), which phone
+    keyboards add around what people type. For reading a short answer, not for storage
+    (ZWNJ is part of Persian spelling)."""
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+
+
 def latin_digits(value: str) -> str:
     """Persian and Arabic-Indic digits -> ASCII digits; everything else unchanged."""
     return value.translate(_TO_LATIN)

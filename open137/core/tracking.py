@@ -7,7 +7,7 @@ refused before any lookup instead of finding somebody else's request.
 
 import secrets
 
-from open137.core.text import latin_digits
+from open137.core.numbers import digits_in
 
 BODY_LENGTH = 9  # 10^9 possible bodies; with the check digit, 10 digits in all
 
@@ -72,7 +72,7 @@ def new_codes(count: int) -> list[str]:
 
 def clean_code(value: str) -> str:
     """A typed code with any digits, spaces or dashes -> ASCII digits only."""
-    return "".join(ch for ch in latin_digits(value or "") if ch.isdigit())
+    return digits_in(value)
 
 
 def is_tracking_code(value: str) -> bool:

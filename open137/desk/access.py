@@ -46,7 +46,8 @@ def allowed_steps(user: AbstractBaseUser | AnonymousUser, case: Case) -> list[St
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """The `next` address from the form when it points into this site, else `fallback`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    # A path on this site: anything else ("²1", a view's name) is no address to follow.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback

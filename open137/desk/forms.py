@@ -4,16 +4,11 @@ Messages are whole sentences in the user's language; a domain error raised by an
 put back on the field it names (`add_domain_error`).
 """
 
-import math
-import re
 from datetime import date
 from typing import Any
 
-import jdatetime
 from django import forms
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -22,12 +17,14 @@ from open137.cases.models import OTHER_REASON, Case, CaseEvent, plan_reasons
 from open137.cases.queries import suggested_unit
 from open137.cases.steps import take_step
 from open137.cases.workflow import AT_CENTRE, OPEN, Status, Step
+from open137.core import dates
 from open137.core.errors import DomainError, InvalidInput
+from open137.core.numbers import parse_number
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import normalize_text
+from open137.core.uploads import PhotosField
 from open137.desk import hints
 from open137.desk.subjects import search_subjects
-from open137.desk.uploads import sniff
 from open137.directory.models import District, Kind, Subject, Unit
 from open137.directory.questions import check_answers, typed_answers
 from open137.places.queries import district_label
@@ -79,14 +76,10 @@ class DeskForm(forms.Form):
 
 
 def _number(value: str, message: Any) -> float | None:
-    value = latin_digits(value or "").strip()
-    if not value:
+    if not (value or "").strip():
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise forms.ValidationError(message) from None
-    if not math.isfinite(number):
+    number = parse_number(value)
+    if number is None:
         raise forms.ValidationError(message)
     return number
 
@@ -282,50 +275,12 @@ class AcceptForm(StepForm):
     step = Step.ACCEPT
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; each checked by its content and its size."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"})
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS})
-        cleaned = [super(PhotosField, self).clean(f, initial) for f in files]
-        limit = settings.UPLOAD_MAX_BYTES
-        for upload in cleaned:
-            if upload.size and upload.size > limit:
-                raise forms.ValidationError(
-                    _("The photo “%(name)s” is %(size)s MB; a photo may be at most %(max)s MB.")
-                    % {"name": upload.name, "size": f"{upload.size / 1048576:.1f}",
-                       "max": f"{limit / 1048576:g}"})
-            content_type = sniff(upload)
-            if content_type is None:
-                raise forms.ValidationError(
-                    _("The file “%(name)s” is not a photo: choose a JPEG, PNG, GIF or WebP "
-                      "image.") % {"name": upload.name})
-            upload.content_type = content_type
-        return cleaned
-
-
 class ResolveForm(StepForm):
     step = Step.RESOLVE
     note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
         error_messages={"required": _("Write what was done; the citizen will read it.")})
-    photos = PhotosField(label=_("Photos after the work"), required=False)
-
-    @transaction.atomic
-    def take(self, *, by: User) -> CaseEvent:
-        # The result and its after-photos are one change: both are kept or neither.
-        event = take_step(self.case, self.step, by=by, note=self.cleaned_data["note"])
-        for photo in self.cleaned_data["photos"]:
-            actions.add_attachment(self.case, file=photo, by=by, event=event)
-        return event
+    photos = PhotosField(most=MAX_PHOTOS, label=_("Photos after the work"), required=False)
 
 
 class ReturnForm(StepForm):
@@ -344,21 +299,17 @@ class RejectForm(StepForm):
         error_messages={"required": _("Say why the request cannot be done.")})
 
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$")
-
-
 def parse_any_date(text: str) -> date:
     """A date typed as year/month/day in any digits: Jalali (1405/02/15) or Gregorian."""
-    match = _DATE.match(latin_digits(normalize_text(text or "")))
-    if not match:
-        raise forms.ValidationError(_("Write the date as year/month/day, such as 1405/02/15."))
-    year, month, day = (int(part) for part in match.groups())
     try:
-        if year < 1700:  # a Jalali year; Gregorian years in use are all far above it
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
+        return dates.parse_any_date(normalize_text(text or ""))
+    except dates.DateOutOfRange:
+        raise forms.ValidationError(_("This date is out of range.")) from None
     except ValueError:
-        raise forms.ValidationError(_("There is no such day in the calendar.")) from None
+        if dates.looks_like_a_date(normalize_text(text or "")):
+            raise forms.ValidationError(_("There is no such day in the calendar.")) from None
+        raise forms.ValidationError(
+            _("Write the date as year/month/day, such as 1405/02/15.")) from None
 
 
 class PlanForm(StepForm):

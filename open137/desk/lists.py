@@ -10,7 +10,8 @@ from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from open137.cases.models import Case, CaseEvent, Priority
 from open137.cases.queries import overdue_q, unit_scope, visible_cases
 from open137.cases.workflow import PAUSED, WITH_UNIT, Status, Step
-from open137.core.text import latin_digits, normalize_text
+from open137.core.numbers import digits_in
+from open137.core.text import normalize_text
 from open137.directory.models import Staff
 
 User = AbstractBaseUser | AnonymousUser
@@ -28,7 +29,7 @@ def caller_history(user: User, phone: str) -> QuerySet[Case]:
 def text_q(text: str) -> Q:
     """Match a tracking code or phone fragment (any digits) or words of the description."""
     words = normalize_text(text)
-    digits = "".join(ch for ch in latin_digits(text) if ch.isdigit())
+    digits = digits_in(text)
     q = Q(description__icontains=words) | Q(address__icontains=words)
     if len(digits) >= 3:
         q |= Q(tracking_code__contains=digits)

@@ -1,11 +1,14 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from open137.audit.admin import AuditedAdmin
 from open137.directory.actions import bump_config_version
+from open137.directory.geometry import BoundaryError, boundary_warnings, check_boundary
 from open137.directory.models import (
     City,
     District,
@@ -16,6 +19,8 @@ from open137.directory.models import (
     SubjectGroup,
     Unit,
 )
+from open137.directory.queries import boundary_centre, other_boundaries
+from open137.directory.widgets import BoundaryWidget
 
 
 class RoutingConfigAdmin(AuditedAdmin):
@@ -56,10 +61,52 @@ class SubjectAdmin(RoutingConfigAdmin):
     list_select_related = ["group"]
 
 
+class DistrictForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A district whose boundary routing can use: checked before it is saved."""
+
+    def clean_geometry(self) -> Any:
+        try:
+            checked = check_boundary(self.cleaned_data.get("geometry"),
+                                     centre=boundary_centre(exclude=self.instance.pk))
+        except BoundaryError as error:
+            raise forms.ValidationError(str(error), code="boundary") from None
+        self.boundary = checked
+        return checked.geojson
+
+
+class RoutingRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A rule's drawn area, when it has one, is checked like a district's boundary."""
+
+    def clean_area(self) -> Any:
+        area = self.cleaned_data.get("area")
+        if area in (None, "", {}):
+            return None
+        try:
+            return check_boundary(area, centre=boundary_centre(), field="area").geojson
+        except BoundaryError as error:
+            raise forms.ValidationError(str(error), code="boundary") from None
+
+
 @admin.register(District)
 class DistrictAdmin(RoutingConfigAdmin):
+    form = DistrictForm
     list_display = ["code", "number", "name_fa", "name_en", "area_hint", "active"]
     list_filter = ["active"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if "geometry" in form.base_fields:
+            form.base_fields["geometry"].widget = BoundaryWidget(
+                district_code=obj.code if obj is not None else "")
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        boundary = getattr(form, "boundary", None)
+        if boundary is not None and obj.active:
+            for warning in boundary_warnings(boundary.shape, other_boundaries(exclude=obj.pk)):
+                messages.warning(request, warning)
 
 
 @admin.register(Unit)
@@ -72,6 +119,8 @@ class UnitAdmin(RoutingConfigAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(RoutingConfigAdmin):
+    form = RoutingRuleForm
+    formfield_overrides = {models.JSONField: {"widget": BoundaryWidget}}
     list_display = ["subject", "district", "unit", "priority", "active", "note"]
     list_filter = ["active", "subject", "district"]
     autocomplete_fields = ["subject", "unit"]

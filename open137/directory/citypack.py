@@ -7,7 +7,6 @@ with the file, the entry and the field, before anything is written.
 """
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
+from open137.directory.geometry import BoundaryError, centre_of, check_boundary
 from open137.routing.engine import HandlerKind, parse_handler
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -126,6 +126,7 @@ def read_pack(folder: Path) -> CityPack:
     pack.organisations = _entries(data, "organisations", sf, required=True)
     pack.departments = _entries(data, "district_departments", sf, required=False)
     pack.districts = _districts(districts_path)
+    _check_extent(pack, districts_path.name)
     pack.subjects = _subjects(data, sf, pack)
     pack.triage_unit = str(city.get("triage_unit") or pack.organisations[0].code)
     if pack.triage_unit not in {o.code for o in pack.organisations}:
@@ -314,8 +315,7 @@ def _districts(path: Path) -> list[DistrictSpec]:
         if code in seen:
             raise PackError(file, entry, "code", _("This code appears twice."))
         seen.add(code)
-        geometry = feature.get("geometry")
-        _check_geometry(geometry, file, entry)
+        geometry = _check_geometry(feature.get("geometry"), file, entry)
         districts.append(DistrictSpec(
             code=code, number=number, fa=_text(props, "fa", file, entry),
             en=_text(props, "en", file, entry, required=False),
@@ -325,18 +325,25 @@ def _districts(path: Path) -> list[DistrictSpec]:
     return districts
 
 
-def _check_geometry(geometry: Any, file: str, entry: str) -> None:
-    if not isinstance(geometry, dict) or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
-        raise PackError(file, entry, "geometry", _("A district must be a Polygon or MultiPolygon."))
+def _check_geometry(geometry: Any, file: str, entry: str) -> dict[str, Any]:
     try:
-        geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError, IndexError) as e:
-        raise PackError(file, entry, "geometry", _("The coordinates are malformed.")) from e
-    minx, miny, maxx, maxy = geom.bounds
-    if (any(math.isnan(v) for v in geom.bounds)
-            or not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)):
-        raise PackError(file, entry, "geometry", _(
-            "Coordinates must be longitude, latitude in degrees (WGS84)."))
-    if geom.is_empty or not geom.is_valid:
-        raise PackError(file, entry, "geometry", _(
-            "The polygon is not valid (it crosses itself?)."))
+        return check_boundary(geometry).geojson
+    except BoundaryError as error:
+        raise PackError(file, entry, "geometry", str(error.message)) from None
+
+
+def _check_extent(pack: "CityPack", file: str) -> None:
+    """Every district lies around the city: its map centre from city.yaml, or else the
+    middle of the districts (so one misplaced district stands out)."""
+    given = pack.city.get("map_center")
+    if isinstance(given, list) and len(given) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in given):
+        centre: tuple[float, float] | None = (float(given[0]), float(given[1]))
+    else:
+        centre = centre_of([shape(d.geometry) for d in pack.districts])
+    for i, d in enumerate(pack.districts):
+        try:
+            check_boundary(d.geometry, centre=centre)
+        except BoundaryError as error:
+            raise PackError(file, f"features[{i}] ({d.code})", "geometry",
+                            str(error.message)) from None

@@ -4,10 +4,12 @@ import threading
 from dataclasses import dataclass, field, replace
 
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
+from open137.directory.geometry import centre_of
 from open137.directory.models import City, District, Kind, RoutingRule, Subject, Unit
 from open137.routing.engine import Decision, Rule, choose_unit, parse_handler
-from open137.routing.geo import DistrictIndex, to_geometry
+from open137.routing.geo import DistrictIndex, usable
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,12 @@ def routing_context() -> RoutingContext:
         triage = Unit.objects.filter(is_triage=True, active=True).values_list("code", flat=True)
         rules: dict[int, list[Rule]] = {}
         for r in RoutingRule.objects.filter(active=True).select_related("district", "unit"):
+            area = usable(r.area, name=f"routing rule {r.pk}") if r.area else None
+            if r.area and area is None:
+                continue  # a rule whose area cannot be read must not widen to its district
             rules.setdefault(r.subject_id, []).append(Rule(
                 unit_code=r.unit.code, priority=r.priority,
-                district_code=r.district.code if r.district else None,
-                area=to_geometry(r.area) if r.area else None,
+                district_code=r.district.code if r.district else None, area=area,
             ))
         ctx = RoutingContext(version, index, units, triage.first(),
                              {k: tuple(v) for k, v in rules.items()}, city=the_city,
@@ -81,6 +85,35 @@ def routing_context() -> RoutingContext:
                                        .select_related("group")})
         _cache["ctx"] = ctx
         return ctx
+
+
+def other_boundaries(*, exclude: int | None = None) -> list[tuple[str, BaseGeometry]]:
+    """The active districts' usable boundaries, by name, leaving one district out."""
+    found = []
+    districts = District.objects.filter(active=True).order_by("number", "code")
+    if exclude is not None:
+        districts = districts.exclude(pk=exclude)
+    for d in districts:
+        geom = usable(d.geometry, name=d.code)
+        if geom is not None:
+            found.append((f"{d.name} ({d.code})", geom))
+    return found
+
+
+def boundary_centre(*, exclude: int | None = None) -> tuple[float, float] | None:
+    """The city's centre as (lat, long) for checking a boundary: the city's map centre,
+    else the middle of its other districts; None before anything is loaded."""
+    here = City.objects.first()
+    centre = here.map_center if here is not None else None
+    if isinstance(centre, list) and len(centre) == 2:
+        try:
+            lat, lon = float(centre[0]), float(centre[1])
+        except (TypeError, ValueError):
+            pass
+        else:
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                return lat, lon
+    return centre_of([geom for _name, geom in other_boundaries(exclude=exclude)])
 
 
 def locate_district(lat: float, lon: float) -> str | None:

@@ -24,6 +24,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from open137.core.numbers import parse_number
 from open137.core.text import latin_digits, normalize_text
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
@@ -130,11 +131,8 @@ def answer(question: Question, given: list[str]) -> tuple[Any, str | None]:
                 "value": value, "code": question.code, "keys": ", ".join(keys)}
         return value, None
     if question.datatype == "number":
-        try:
-            number = float(latin_digits(value).replace("٫", "."))
-        except ValueError:
-            number = float("nan")
-        if number != number or number in (float("inf"), float("-inf")):
+        number = parse_number(value)
+        if number is None:
             return None, _("Attribute %(code)s must be a number.") % {"code": question.code}
         return int(number) if number.is_integer() else number, None
     if question.datatype == "datetime":

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from open137.cases.models import Channel
+from open137.core.numbers import parse_number
 from open137.directory.models import City, District, Kind, Subject
 from open137.imports.replay import ImportedCase
 
@@ -426,11 +427,11 @@ class Converter:
     def _number(self, name: str, text: str | None) -> float | None:
         if not text:
             return None
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
+        number = parse_number(text)
+        if number is None:
             raise RowError(f"number:{name}", _("“%(value)s” in “%(column)s” is not a number.")
-                           % {"value": text, "column": self._label(name)}) from None
+                           % {"value": text, "column": self._label(name)})
+        return number
 
 
 def parse_time(text: str, formats: tuple[str, ...], zone: tzinfo) -> datetime | None:

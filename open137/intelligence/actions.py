@@ -17,8 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
 
 from open137.audit.actions import record_changed, record_created
 from open137.audit.values import snapshot
@@ -28,7 +26,9 @@ from open137.cases.models import Case, CaseEvent
 from open137.cases.workflow import Status
 from open137.core.errors import InvalidInput
 from open137.core.text import normalize_text
+from open137.directory.geometry import check_boundary
 from open137.directory.models import District, Subject
+from open137.directory.queries import boundary_centre
 from open137.intelligence.models import Incident, IncidentCase
 from open137.intelligence.queries import incident_for_case, match_incident
 from open137.intelligence.surges import current_surges
@@ -46,19 +46,11 @@ def _actor(by: User) -> Any:
 
 
 def clean_area(area: Any) -> dict[str, Any] | None:
-    """A GeoJSON polygon or multipolygon (a geometry or a feature), checked."""
+    """A GeoJSON polygon or multipolygon (a geometry, a feature or a collection of one),
+    checked like a district's boundary (directory.geometry)."""
     if area in (None, "", {}):
         return None
-    geometry = area.get("geometry") if isinstance(area, dict) and "geometry" in area else area
-    try:
-        parsed: BaseGeometry = shape(geometry)
-    except Exception as error:
-        raise InvalidInput(_("The area is not a GeoJSON polygon."), field="area") from error
-    if parsed.geom_type not in {"Polygon", "MultiPolygon"} or parsed.is_empty:
-        raise InvalidInput(_("Draw the area as a polygon."), field="area")
-    if not parsed.is_valid:
-        raise InvalidInput(_("The area's outline crosses itself; draw it again."), field="area")
-    return dict(parsed.__geo_interface__)
+    return check_boundary(area, centre=boundary_centre(), field="area").geojson
 
 
 @transaction.atomic

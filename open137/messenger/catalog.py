@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from open137.cases.models import Case, CaseEvent
 from open137.cases.queries import find_by_tracking_code
 from open137.cases.workflow import Status, Step
+from open137.core.numbers import parse_id, parse_whole
 from open137.directory.models import District, Subject, SubjectGroup
 from open137.directory.queries import city, locate_district
 from open137.directory.questions import Question, questions
@@ -90,18 +91,19 @@ class Catalog:
 
     def subjects(self, group: str) -> list[Choice]:
         """The active subjects of a group ("0": those in none)."""
-        if not (group.isascii() and group.isdigit()):
+        number = parse_whole(group)
+        if number is None:
             return []
         rows = Subject.objects.filter(active=True).order_by("position", "code")
-        rows = (rows.filter(group__isnull=True) if group == "0"
-                else rows.filter(group_id=int(group)))
+        rows = (rows.filter(group__isnull=True) if number == 0
+                else rows.filter(group_id=number))
         return [Choice(str(s.pk), s.name) for s in rows]
 
     def subject(self, key: str) -> SubjectInfo | None:
         """The active subject with this key (its id in a button, or its code)."""
         rows = Subject.objects.filter(active=True)
-        found = (rows.filter(pk=int(key)).first() if key.isascii() and key.isdigit()
-                 else None) or rows.filter(code=key).first()
+        pk = parse_id(key)
+        found = (rows.filter(pk=pk).first() if pk else None) or rows.filter(code=key).first()
         if found is None:
             return None
         return SubjectInfo(found.code, found.name, found.urgent,

@@ -26,6 +26,7 @@ from open137.cases.actions import MAX_DESCRIPTION
 from open137.cases.messages import parse_satisfaction_data, satisfaction_buttons
 from open137.core.dates import format_date, is_persian
 from open137.core.errors import InvalidInput
+from open137.core.numbers import parse_whole
 from open137.core.phones import local_phone, normalize_phone
 from open137.core.text import latin_digits, normalize_text, persian_digits
 from open137.core.tracking import clean_code
@@ -600,9 +601,10 @@ def _question_step(state: State, incoming: Incoming, catalog: Catalog, chat: str
 
 
 def _value_at(question: Question, index: str) -> list[str] | None:
-    if not index.isdigit() or int(index) >= len(question.values):
+    chosen = parse_whole(index, maximum=len(question.values) - 1)
+    if chosen is None:
         return None
-    return [question.values[int(index)][0]]
+    return [question.values[chosen][0]]
 
 
 def _answer_problem(question: Question, problem: str) -> str:
@@ -645,9 +647,10 @@ def _place_step(state: State, incoming: Incoming, catalog: Catalog, chat: str) -
         if incoming.data.startswith("place:") and draft.get("places"):
             index = incoming.data[6:]
             places = draft["places"]
-            if not index.isdigit() or int(index) >= len(places):
+            at = parse_whole(index, maximum=len(places) - 1)
+            if at is None:
                 return _stale(state)
-            chosen = places[int(index)]
+            chosen = places[at]
             draft.update(lat=chosen["lat"], lon=chosen["lon"], place=chosen["label"])
             draft.pop("places", None)
             result = _ask_photos(state, [Reply(_("Place received: %(place)s.")

@@ -1,5 +1,5 @@
-"""Photos the citizen sends: fetched from the platform (getFile, then the file) and checked
-like the portal's uploads, before the update's transaction starts."""
+"""Photos the citizen sends: fetched from the platform (getFile, then the file) and made
+clean photos like every upload (core.uploads), before the update's transaction starts."""
 
 import logging
 import time
@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from open137.core.dates import is_persian
 from open137.core.text import persian_digits
+from open137.core.uploads import clean_photo
 from open137.messenger.updates import Photo
 from open137.notifications import botapi
-from open137.portal.uploads import check_photo
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
@@ -65,10 +65,9 @@ def fetch(photo: Photo) -> Fetched | str:
                 log.warning("A photo could not be fetched from the messenger: %s", error)
                 return _("We could not receive that photo; please send it again.")
             time.sleep(0.5 * 2 ** attempt)
-    upload = SimpleUploadedFile("photo", content)
     try:
-        checked = check_photo(upload)
+        checked = clean_photo(content)
     except ValidationError as error:
         return str(error.messages[0]) if error.messages else _(
             "We could not receive that photo; please send it again.")
-    return Fetched(content, checked.content_type or "image/jpeg", photo.file_unique_id)
+    return Fetched(checked.read(), checked.content_type or "image/jpeg", photo.file_unique_id)

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from open137.core.errors import InvalidInput
+from open137.core.numbers import MAX_ID
 
 MAX_TEXT = 4096
 
@@ -76,7 +77,10 @@ def _number(value: Any) -> float | None:
 
 
 def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A whole number that fits a database column (a bigint), or None."""
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_ID:
+        return None
+    return value
 
 
 def _photo(message: dict[str, Any], limit: int) -> Photo | None:

@@ -74,10 +74,11 @@ TEXTS: dict[str, Text] = {
         gettext_lazy("137: request %(code)s will take time (%(reason)s). "
                      "Expected date: %(date)s"),
         ("code", "reason", "date", "note"), shrink=("note",)),
+    # `link` answers the result on the web, once; only this citizen has it.
     MessageKind.RESOLVED: Text(
         gettext_lazy("137: request %(code)s was done: %(note)s\n"
-                     "Satisfied? Reply 1. Not satisfied? Reply 2."),
-        ("code", "note", "unit"), shrink=("note",)),
+                     "Satisfied? Reply 1. Not satisfied? Reply 2. Or answer here: %(link)s"),
+        ("code", "note", "unit", "link"), shrink=("note",)),
     # The result in the messenger chat: its "satisfied" / "not satisfied" buttons replace
     # the SMS's "reply 1 or 2". Its messages keep the kind `resolved`; this is its wording.
     MessageKind.RESOLVED_CHAT: Text(
@@ -86,8 +87,9 @@ TEXTS: dict[str, Text] = {
         ("code", "note", "unit")),
     MessageKind.REJECTED: Text(
         gettext_lazy("137: request %(code)s cannot be done: %(reason)s\n"
-                     "Satisfied with this answer? Reply 1. Not satisfied? Reply 2."),
-        ("code", "reason", "unit"), shrink=("reason",)),
+                     "Satisfied with this answer? Reply 1. Not satisfied? Reply 2. "
+                     "Or answer here: %(link)s"),
+        ("code", "reason", "unit", "link"), shrink=("reason",)),
     MessageKind.REOPENED: Text(
         gettext_lazy("137: your objection was recorded; request %(code)s went back to "
                      "%(unit)s."),

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,6 +82,7 @@ class ServiceRequest:
     description: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
     media_url: str = ""
+    media: File | None = None  # a photo sent with the request, checked (core.uploads)
     language: str = "fa"
 
 
@@ -98,6 +100,8 @@ def receive_service_request(request: ServiceRequest, *, api_key: ApiKey, by: Use
             contact_email=citizen.email, language=request.language, at=at,
             attributes=request.answers, context=context,
         )
+        if request.media is not None:
+            cases.add_attachment(case, file=request.media, by=by)
         if request.media_url:
             cases.add_attachment(case, url=request.media_url, by=by)
         submission = Submission.objects.create(

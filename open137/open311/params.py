@@ -5,7 +5,6 @@ missing one. Every problem is a whole sentence in the client's language; a POST 
 all of its problems at once (the error document is a list).
 """
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -16,9 +15,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from open137.core import dates
 from open137.core.errors import InvalidInput
+from open137.core.numbers import parse_number, parse_whole
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import normalize_text
 from open137.directory.models import Subject
 from open137.open311.actions import Citizen, Location, ServiceRequest
 from open137.open311.attributes import answer, questions
@@ -27,8 +28,6 @@ WINDOW = timedelta(days=90)
 LIMIT = 1000
 MAX_PAGE_SIZE = 1000
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
-# "+03:30" arrives as " 03:30" when a client forgets to encode the plus sign.
-_LOST_PLUS = re.compile(r"(T[\d:.]+) (\d{2}:?\d{2})$")
 
 
 class Problem(Exception):
@@ -59,18 +58,11 @@ def listed(data: QueryDict, name: str) -> list[str]:
 
 def parse_datetime(text: str, name: str, tz: tzinfo) -> datetime:
     """A W3C/ISO 8601 date or date-time; a value without an offset is the city's time."""
-    text = _LOST_PLUS.sub(r"\1+\2", latin_digits(text))
     try:
-        moment: datetime | None = datetime.fromisoformat(text)
+        return dates.parse_moment(text, tz).astimezone(tz)
     except ValueError:
-        moment = None
-    # Years far from ours would overflow the 90-day window arithmetic (a server error).
-    if moment is None or not 1900 <= moment.year <= 2999:
         raise BadRequest(_("%(name)s must be a date and time in ISO 8601 with its offset, "
-                           "such as 2025-01-31T00:00:00Z.") % {"name": name})
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=tz)
-    return moment
+                           "such as 2025-01-31T00:00:00Z.") % {"name": name}) from None
 
 
 def wants_extensions(data: QueryDict) -> bool:
@@ -91,12 +83,13 @@ class RequestFilters:
 
 
 def _positive(data: QueryDict, name: str, default: int, maximum: int) -> int:
-    text = latin_digits(value(data, name))
+    text = value(data, name)
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    number = parse_whole(text, minimum=1, maximum=10**18)
+    if number is None:
         raise BadRequest(_("%(name)s must be a whole number from 1.") % {"name": name})
-    return min(int(text), maximum)
+    return min(number, maximum)
 
 
 def request_filters(data: QueryDict, tz: tzinfo) -> RequestFilters:
@@ -134,14 +127,11 @@ def request_filters(data: QueryDict, tz: tzinfo) -> RequestFilters:
 
 
 def _coordinate(data: QueryDict, name: str, limit: float, errors: list[str]) -> float | None:
-    text = latin_digits(value(data, name)).replace("٫", ".")
+    text = value(data, name)
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or not -limit <= number <= limit:
+    number = parse_number(text)
+    if number is None or not -limit <= number <= limit:
         errors.append(_("%(name)s must be a number between -%(limit)s and %(limit)s.")
                       % {"name": name, "limit": int(limit)})
         return None

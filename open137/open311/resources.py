@@ -5,7 +5,6 @@ request shown here never carries the citizen's name, phone or email: GeoReport l
 public, so contact details typed into a description are masked as well.
 """
 
-import re
 from collections.abc import Callable
 from datetime import datetime, time, tzinfo
 from typing import Any
@@ -15,7 +14,9 @@ from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery, Tex
 from django.utils.translation import gettext as _
 
 from open137.cases.models import Attachment, Case, CaseEvent, Channel, PlanReason
+from open137.cases.photos import public_url
 from open137.cases.workflow import TRANSITIONS, Status, Step
+from open137.core.contacts import mask_contacts
 from open137.core.dates import is_persian
 from open137.core.text import persian_digits
 from open137.directory.models import Subject
@@ -31,16 +32,10 @@ OUTCOME_STEPS = (*CITIZEN_NOTES, Step.REFER, Step.ACCEPT, Step.REOPEN)
 # Steps that change a request's status (the transition table), and its receipt.
 STATUS_STEPS = (Step.RECEIVE, *TRANSITIONS)
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_MOBILE = re.compile(r"(?<![\d+])(?:\+98|0098|98|0)?9\d{2}[ -]?\d{3}[ -]?\d{4}(?!\d)")
-_LANDLINE = re.compile(r"(?<![\d+])(?:\+98|0098|0)\d{2}[ -]?\d{8}(?!\d)")
 
-
-def mask_contacts(text: str) -> str:
-    """Text with Iranian phone numbers and email addresses replaced by ***."""
-    for pattern in (_EMAIL, _MOBILE, _LANDLINE):
-        text = pattern.sub("***", text)
-    return text
+def masked(case: Case, text: str) -> str:
+    """A request's free text as the public may read it: contact details masked."""
+    return mask_contacts(text, names=(case.contact_name,))
 
 
 def number(value: object) -> str:
@@ -125,7 +120,7 @@ def status_notes(case: Case) -> str | None:
     if case.duplicate_of_id:
         return _("A duplicate of request %(id)s; follow that one.") % {
             "id": case.duplicate_of_id}
-    note = mask_contacts(getattr(case, "public_note", None) or "")
+    note = masked(case, getattr(case, "public_note", None) or "")
     if case.status == Status.PLANNED and case.planned_reason:
         reason = str(PlanReason(case.planned_reason).label)
         return f"{reason}: {note}" if note else reason
@@ -143,13 +138,17 @@ def _media_url(case: Case, absolute: Callable[[str], str]) -> str | None:
         if photo.url:
             return photo.url
         if photo.file:
-            return absolute(photo.file.url)
+            return absolute(public_url(photo))
     return None
 
 
 def request_item(case: Case, *, tz: tzinfo, absolute: Callable[[str], str],
-                 extensions: bool = False) -> dict[str, Any]:
-    """One service request as GET requests lists it (no contact details, ever)."""
+                 extensions: bool = False, key_id: int | None = None) -> dict[str, Any]:
+    """One service request as GET requests lists it (no contact details, ever).
+
+    The tracking code is the citizen's secret (with it the web page takes their answer to
+    the result): only the client whose key (`key_id`) created the request is shown it.
+    """
     submission = getattr(case, "open311_submission", None)
     item: dict[str, Any] = {
         "service_request_id": str(case.pk),
@@ -157,13 +156,13 @@ def request_item(case: Case, *, tz: tzinfo, absolute: Callable[[str], str],
         "status_notes": status_notes(case),
         "service_name": case.subject.name,
         "service_code": case.subject.code,
-        "description": mask_contacts(case.description) or None,
+        "description": masked(case, case.description) or None,
         "agency_responsible": case.unit.name if case.unit else None,
         "service_notice": expectation(case.subject),
         "requested_datetime": w3c(case.created_at, tz),
         "updated_datetime": w3c(getattr(case, "last_change", None) or case.updated_at, tz),
         "expected_datetime": _expected(case, tz),
-        "address": case.address or None,
+        "address": masked(case, case.address) or None,
         "address_id": (submission.address_id or None) if submission else None,
         "zipcode": None,
         "lat": case.lat,
@@ -172,7 +171,6 @@ def request_item(case: Case, *, tz: tzinfo, absolute: Callable[[str], str],
     }
     if extensions:
         item["extended_attributes"] = {
-            "tracking_code": case.tracking_code,
             "detailed_status": case.status,
             "channel": case.channel,
             "district_code": case.district.code if case.district else None,
@@ -180,23 +178,26 @@ def request_item(case: Case, *, tz: tzinfo, absolute: Callable[[str], str],
             "priority": case.priority,
             "duplicate_of": str(case.duplicate_of_id) if case.duplicate_of_id else None,
         }
-        item["notes"] = [_note(event, tz) for event in getattr(case, "public_events", ())]
+        if key_id is not None and submission is not None and submission.api_key_id == key_id:
+            item["extended_attributes"]["tracking_code"] = case.tracking_code
+        item["notes"] = [_note(case, event, tz)
+                         for event in getattr(case, "public_events", ())]
     return item
 
 
-def _note(event: CaseEvent, tz: tzinfo) -> dict[str, Any]:
+def _note(case: Case, event: CaseEvent, tz: tzinfo) -> dict[str, Any]:
     return {
         "datetime": w3c(event.at, tz),
         "type": event.step,
         "status": "closed" if event.to_status in CLOSED else "open",
         "detailed_status": event.to_status,
-        "description": _step_text(event),
+        "description": _step_text(case, event),
     }
 
 
-def _step_text(event: CaseEvent) -> str:
+def _step_text(case: Case, event: CaseEvent) -> str:
     if event.step in CITIZEN_NOTES and event.note:
-        return mask_contacts(event.note)
+        return masked(case, event.note)
     unit = event.to_unit.name if event.to_unit else ""
     texts: dict[str, str] = {
         Step.RECEIVE: _("Received through %(channel)s.") % {

@@ -12,6 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -20,6 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from open137.core import ratelimit
 from open137.core.errors import DomainError
+from open137.core.numbers import parse_id
+from open137.core.uploads import check_photo
 from open137.directory.models import City, Subject
 from open137.directory.queries import city as the_city
 from open137.directory.queries import routing_context
@@ -141,9 +145,10 @@ def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     _check_jurisdiction(request.GET, city)
     tz = _city_tz(city)
     filters = params.request_filters(request.GET, tz)
+    key_id = _reader_key(request.GET)
     cases = resources.service_requests(extensions=filters.extensions)
     if filters.ids:
-        cases = cases.filter(pk__in=[int(i) for i in filters.ids if i.isdigit() and len(i) < 19])
+        cases = cases.filter(pk__in=[pk for pk in map(parse_id, filters.ids) if pk])
     else:
         if filters.service_codes:
             cases = cases.filter(subject__code__in=filters.service_codes)
@@ -155,7 +160,8 @@ def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     first = (filters.page - 1) * filters.page_size
     page = cases.order_by("-created_at", "-pk")[first:first + filters.page_size]
     items = [resources.request_item(c, tz=tz, absolute=request.build_absolute_uri,
-                                    extensions=filters.extensions) for c in page]
+                                    extensions=filters.extensions, key_id=key_id)
+             for c in page]
     return document(fmt, "service_requests", items)
 
 
@@ -164,15 +170,14 @@ def service_request(request: HttpRequest, service_request_id: str, *, fmt: str) 
     city = the_city()
     _check_jurisdiction(request.GET, city)
     extensions = params.wants_extensions(request.GET)
-    case = None
-    if service_request_id.isdigit() and len(service_request_id) < 19:
-        case = resources.service_requests(extensions=extensions).filter(
-            pk=int(service_request_id)).first()
+    key_id = _reader_key(request.GET)
+    pk = parse_id(service_request_id)
+    case = resources.service_requests(extensions=extensions).filter(pk=pk).first() if pk else None
     if case is None:
         raise Problem(_("service_request_id “%(id)s” was not found.")
                       % {"id": service_request_id}, status=404)
     item = resources.request_item(case, tz=_city_tz(city), absolute=request.build_absolute_uri,
-                                  extensions=extensions)
+                                  extensions=extensions, key_id=key_id)
     return document(fmt, "service_requests", [item])
 
 
@@ -199,6 +204,19 @@ def _api_key(data: QueryDict) -> ApiKey:
     return key
 
 
+def _reader_key(data: QueryDict) -> int | None:
+    """The id of the api_key a GET was made with, if any: the requests that key created
+    show their tracking code. A wrong or revoked key is refused, never ignored."""
+    raw = params.value(data, "api_key")
+    if not raw:
+        return None
+    key = ApiKey.objects.filter(key_hash=hash_key(raw), active=True).only("pk").first()
+    if key is None:
+        raise Problem(_("This api_key is not valid or has been revoked; ask without it to "
+                        "read the public data."), status=403)
+    return key.pk
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     """POST Service Request: the new service_request_id at once (type realtime)."""
     data = _data(request)
@@ -219,7 +237,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     subject = config.subjects.get(code)
     if subject is None:
         subject = _subject(code)  # answers 404
+    photo = _media(request)
     checked = params.service_request(data, subject, language=language)
+    checked.media = photo
     case, submission = actions.receive_service_request(checked, api_key=key, context=config)
     notice = _("Received with tracking code %(code)s.") % {
         "code": resources.number(case.tracking_code)}
@@ -227,11 +247,28 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         "service_request_id": str(case.pk),
         "service_notice": f"{notice} {resources.expectation(case.subject)}",
         "account_id": submission.account_id or None,
+        # The citizen's secret goes to the client that brought the request, and no further.
+        "tracking_code": case.tracking_code,
     }], status=201)
     response["Location"] = request.build_absolute_uri(
         reverse("open311:service_request",
                 kwargs={"service_request_id": case.pk, "fmt": fmt}))
     return response
+
+
+def _media(request: HttpRequest) -> File | None:
+    """The photo sent as the multipart field `media` (one, like `media_url`), checked and
+    encoded afresh; a file that is no sound photo is a 400 naming the problem."""
+    sent = request.FILES.getlist("media")
+    if not sent:
+        return None
+    if len(sent) > 1:
+        raise BadRequest(_("Send one photo as media; it was sent %(n)s times.")
+                         % {"n": len(sent)})
+    try:
+        return check_photo(sent[0])
+    except ValidationError as error:
+        raise BadRequest(*error.messages) from None
 
 
 @csrf_exempt

@@ -14,6 +14,7 @@ from typing import Any
 from shapely.geometry import mapping, shape
 
 from open137.directory.models import City, District
+from open137.routing.geo import usable
 
 # Degrees (about ten metres): finer than a pixel of a whole-city map, coarse enough to
 # drop the survey points that only add weight.
@@ -48,10 +49,12 @@ def simplified(geometry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def outlines() -> bytes:
-    """Every active district's simplified outline, as a GeoJSON FeatureCollection."""
+    """Every active district's simplified outline, as a GeoJSON FeatureCollection (a
+    district whose boundary is not a usable polygon is left out, and logged)."""
     features = [{"type": "Feature", "geometry": simplified(d.geometry),
                  "properties": {"code": d.code}}
-                for d in District.objects.filter(active=True).only("code", "geometry")]
+                for d in District.objects.filter(active=True).only("code", "geometry")
+                if usable(d.geometry, name=d.code) is not None]
     return json.dumps({"type": "FeatureCollection", "features": features},
                       separators=(",", ":")).encode()
 

@@ -4,15 +4,14 @@ A month is written `1405-08` (any digits accepted). Its boundaries are midnight 
 city's time zone on the first day of the month and of the next one, as aware datetimes.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import jdatetime
 from django.utils.translation import gettext_lazy as _
 
+from open137.core.dates import DateOutOfRange, parse_jalali_month
 from open137.core.errors import InvalidInput
-from open137.core.text import latin_digits
 
 MONTHS_FA = (
     "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
@@ -22,7 +21,6 @@ MONTHS_EN = (
     "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
     "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
 )
-_MONTH = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{1,2})\s*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -38,11 +36,14 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> "Month":
         """`1405-08`, `۱۴۰۵/۸`... -> Month, or InvalidInput."""
-        match = _MONTH.match(latin_digits(text or ""))
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1300:
+        try:
+            return cls(*parse_jalali_month(text))
+        except DateOutOfRange:
+            raise InvalidInput(_("This month is out of range: choose one from 1300 to 1599."),
+                               field="month") from None
+        except ValueError:
             raise InvalidInput(_("Write a Jalali month as year-month, for example 1405-08."),
-                               field="month")
-        return cls(int(match.group(1)), int(match.group(2)))
+                               field="month") from None
 
     @classmethod
     def of(cls, day: date) -> "Month":

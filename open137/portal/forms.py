@@ -4,45 +4,31 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from open137.cases.actions import MAX_DESCRIPTION
 from open137.core.errors import InvalidInput
+from open137.core.numbers import parse_number
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import normalize_text
+from open137.core.uploads import PhotosField
 from open137.directory.models import Kind, Subject
 from open137.directory.questions import check_answers, typed_answers
-from open137.portal.uploads import check_photo
 
 MAX_PHOTOS = 3
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS images, each checked by its content."""
-
-    widget = MultiplePhotoInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("Send at most %(n)s photos.") % {"n": MAX_PHOTOS},
-                                  code="too_many")
-        return [check_photo(super(PhotosField, self).clean(f, initial)) for f in files]
 
 
 class DigitsFloatField(forms.FloatField):
     """A coordinate typed or sent with any digits (Persian, Arabic-Indic or Latin)."""
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = latin_digits(value).replace("٫", ".").strip()
-        return super().to_python(value)
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        number = parse_number(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class SubmitForm(forms.Form):
@@ -72,8 +58,7 @@ class SubmitForm(forms.Form):
                            max_value=180)
     address = forms.CharField(label=gettext_lazy("Address or landmark"), max_length=500,
                               required=False)
-    photos = PhotosField(label=gettext_lazy("Photos"), required=False,
-                         widget=MultiplePhotoInput(attrs={"accept": "image/*"}))
+    photos = PhotosField(most=MAX_PHOTOS, label=gettext_lazy("Photos"), required=False)
     name = forms.CharField(label=gettext_lazy("Your name"), max_length=200, required=False)
     phone = forms.CharField(
         label=gettext_lazy("Your phone"), max_length=30, required=False,
@@ -141,7 +126,8 @@ class ReplyForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    """The citizen's answer to "are you satisfied with the result?"."""
+    """The citizen's answer to "are you satisfied with the result?" (the proof that it is
+    the citizen, the result's key, is checked by the view)."""
 
     SATISFIED = "satisfied"
     NOT_SATISFIED = "not_satisfied"
@@ -154,28 +140,6 @@ class AnswerForm(forms.Form):
     )
     comment = forms.CharField(label=gettext_lazy("Your comment"), required=False,
                               max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    phone_end = forms.CharField(
-        label=gettext_lazy("The last 4 digits of the phone number you gave"), required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
-                                      "dir": "ltr", "size": 6}),
-    )
-
-    def __init__(self, *args: Any, phone: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.phone = phone
-        if not phone:
-            del self.fields["phone_end"]
-
-    def clean_phone_end(self) -> str:
-        digits = "".join(c for c in latin_digits(self.cleaned_data["phone_end"]) if c.isdigit())
-        if not digits:
-            raise ValidationError(_("Type the last 4 digits of the phone number you gave with "
-                                    "the request."), code="required")
-        if len(digits) != 4 or not self.phone.endswith(digits):
-            raise ValidationError(_("These are not the last 4 digits of the phone number given "
-                                    "with this request."), code="mismatch")
-        return digits
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,12 +14,15 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from open137.cases import actions
+from open137.cases.answers import is_answer_key, needs_answer_key
 from open137.cases.models import Case, CaseEvent, Channel
+from open137.cases.photos import public_url
 from open137.cases.queries import find_by_tracking_code
 from open137.cases.workflow import Status
 from open137.core import tracking
 from open137.core.errors import DomainError
-from open137.core.ratelimit import client_address, hit
+from open137.core.numbers import parse_number
+from open137.core.ratelimit import client_address, hit, peek
 from open137.core.text import latin_digits
 from open137.directory.models import District, Kind, Subject
 from open137.directory.queries import city, locate_district
@@ -29,6 +32,7 @@ from open137.places.queries import district_label
 from open137.portal import hints
 from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
+from open137.routing.geo import usable
 
 SUBMITTED = "portal_submitted"
 
@@ -66,7 +70,11 @@ def _submit(request: HttpRequest, data: dict[str, Any]) -> Case:
     )
     for photo in data["photos"]:
         actions.add_attachment(case, file=photo, by=request.user)
-    original = find_by_tracking_code(data["follow"]) if data["follow"] else None
+    # The request to follow is named by its public id: tracking codes are never shown to
+    # anyone but their citizen.
+    follow = data["follow"].strip()
+    original = (Case.objects.filter(pk=int(follow)).first()
+                if follow.isascii() and follow.isdigit() and len(follow) < 19 else None)
     if original is not None and original.is_open and original.subject_id == case.subject_id:
         # The citizen chose to follow an open report of the same problem nearby.
         actions.link_duplicate(case, original=original, by=None)
@@ -138,11 +146,23 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _find(request: HttpRequest, code: str) -> Case | HttpResponse:
-    """The request for a code in the URL, or the page that says plainly what is wrong."""
+    """The request for a code in the URL, or the page that says plainly what is wrong.
+
+    Codes are the citizens' secrets: a visitor's lookups are limited per address, and
+    lookups of codes that no request has more tightly, so that nobody scans for them.
+    """
     cleaned = tracking.clean_code(code)
+    address = client_address(request)
+    anonymous = not request.user.is_authenticated
+    if anonymous:
+        allowed, retry_after = hit(f"track:{address}", settings.RATE_LIMIT_TRACK)
+        if not allowed or not peek(f"track-miss:{address}", settings.RATE_LIMIT_TRACK_MISSES):
+            return _too_many(request, retry_after if not allowed else 3600)
     if not tracking.is_tracking_code(cleaned):
         error = _("This tracking code is not valid: check the digits.")
     elif (case := find_by_tracking_code(cleaned)) is None:
+        if anonymous:
+            hit(f"track-miss:{address}", settings.RATE_LIMIT_TRACK_MISSES)
         error = _("No request has this tracking code. Check the code, or call 137.")
     else:
         return case
@@ -160,11 +180,36 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     case = found
-    form = AnswerForm(phone=case.contact_phone) if can_answer(case) else None
-    return render(request, "portal/track.html", _track_context(case, form))
+    key = request.GET.get("k", "")[:40]
+    form, status = None, 200
+    if can_answer(case):
+        if not needs_answer_key(case) or is_answer_key(case, key):
+            form = AnswerForm()
+        elif key:
+            refused = _wrong_key(request, case)
+            if refused is not None:
+                return refused
+            messages.error(request, _("This answer link is not valid or no longer works. "
+                                      "Use the link in the latest message about the result, "
+                                      "or reply 1 or 2 to it by SMS."))
+            status = 403
+    return render(request, "portal/track.html",
+                  _track_context(case, form, key=key if form is not None else ""),
+                  status=status)
 
 
-def _track_context(case: Case, form: AnswerForm | None) -> dict[str, Any]:
+def _wrong_key(request: HttpRequest, case: Case) -> HttpResponse | None:
+    """Count a wrong answer key against the request and the address; the refusal once
+    either has had too many. A right key is never counted, so a guesser's failures never
+    stop the citizen's own link."""
+    on_case, retry_after = hit(f"answer-key:{case.pk}", "20/h")
+    on_address, retry_address = hit(f"answer-key-from:{client_address(request)}", "10/h")
+    if on_case and on_address:
+        return None
+    return _too_many(request, max(retry_after, retry_address))
+
+
+def _track_context(case: Case, form: AnswerForm | None, key: str = "") -> dict[str, Any]:
     events = (CaseEvent.objects.filter(case=case, public=True)
               .select_related("to_unit").order_by("at", "pk"))
     after_photos = case.attachments.filter(event__public=True, event__step__in=[
@@ -174,7 +219,10 @@ def _track_context(case: Case, form: AnswerForm | None) -> dict[str, Any]:
     return {
         "question": question, "reply_form": ReplyForm() if question else None,
         "case": case, "timeline": public_timeline(events), "answer_form": form,
-        "after_photos": after_photos, "incident_message": hints.incident_message(case),
+        "answer_key": key,
+        "answer_by_link": form is None and can_answer(case) and needs_answer_key(case),
+        "after_photos": [public_url(p) for p in after_photos],
+        "incident_message": hints.incident_message(case),
         "is_open": case.is_open and case.status != Status.PLANNED,
         "window_days": satisfaction_window().days,
     }
@@ -199,14 +247,25 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     if not can_answer(case):
         messages.error(request, _("This request is not waiting for your answer."))
         return redirect("portal_track", code=case.tracking_code)
-    # The last digits of the phone guard against strangers answering for the citizen; a
-    # limit per request stops anyone from trying all ten thousand endings.
-    allowed, retry_after = hit(f"portal-answer:{case.pk}", "10/h")
-    if not allowed:
-        return _too_many(request, retry_after)
-    form = AnswerForm(request.POST, phone=case.contact_phone)
+    # The result's key (from the link in its message) is the citizen's proof; without a
+    # message that carried one, the private tracking code is.
+    key = request.POST.get("k", "")[:40]
+    if needs_answer_key(case):
+        if not is_answer_key(case, key):
+            refused = _wrong_key(request, case)
+            if refused is not None:
+                return refused
+            messages.error(request, _("Answer with the link in the message about the "
+                                      "result, or reply 1 or 2 to it by SMS."))
+            return redirect("portal_track", code=case.tracking_code)
+    else:
+        # The code alone: answers from one address are limited (a right key never is).
+        allowed, retry_after = hit(f"portal-answer:{client_address(request)}", "10/h")
+        if not allowed:
+            return _too_many(request, retry_after)
+    form = AnswerForm(request.POST)
     if not form.is_valid():
-        return render(request, "portal/track.html", _track_context(case, form))
+        return render(request, "portal/track.html", _track_context(case, form, key=key))
     satisfied = form.cleaned_data["answer"] == AnswerForm.SATISFIED
     try:
         actions.answer_satisfaction(case, satisfied=satisfied, by=None,
@@ -245,10 +304,8 @@ def reply(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def district(request: HttpRequest) -> JsonResponse:
     """The district that contains a point: {"code", "name"} (code null outside the city)."""
-    try:
-        lat = float(latin_digits(request.GET.get("lat", "")))
-        lon = float(latin_digits(request.GET.get("lon", "")))
-    except ValueError:
+    lat, lon = parse_number(request.GET.get("lat")), parse_number(request.GET.get("lon"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return JsonResponse({"error": _("The place on the map is not valid; drop the pin "
                                         "again.")}, status=400)
     code = locate_district(lat, lon)
@@ -269,6 +326,7 @@ def districts(request: HttpRequest) -> JsonResponse:
          "properties": {"code": d.code, "fa": district_label(d, "fa"),
                         "en": district_label(d, "en") if d.name_en else district_label(d, "fa")}}
         for d in District.objects.filter(active=True).order_by("number", "code")
+        if usable(d.geometry, name=d.code) is not None
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
@@ -298,14 +356,18 @@ def subjects(request: HttpRequest) -> JsonResponse:
 @require_POST
 def nearby(request: HttpRequest) -> HttpResponse:
     """Open requests on the chosen subject near the pin, which the citizen may follow."""
+    if not request.user.is_authenticated:
+        # The duplicate search is the heaviest query a visitor can ask for.
+        allowed, retry_after = hit(f"portal-nearby:{client_address(request)}",
+                                   settings.RATE_LIMIT_CLASSIFY)
+        if not allowed:
+            response = HttpResponse(status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
     subject = Subject.objects.filter(code=request.POST.get("subject", ""), active=True).first()
     address = request.POST.get("address", "")[:500]
-    lat: float | None
-    lon: float | None
-    try:
-        lat = float(latin_digits(request.POST.get("lat", "")))
-        lon = float(latin_digits(request.POST.get("lon", "")))
-    except ValueError:
+    lat, lon = parse_number(request.POST.get("lat")), parse_number(request.POST.get("lon"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         lat = lon = None  # no pin: the address may still say where
         if not address.strip():
             subject = None

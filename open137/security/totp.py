@@ -12,7 +12,7 @@ import struct
 import time
 from urllib.parse import quote, urlencode
 
-from open137.core.text import latin_digits
+from open137.core.numbers import digits_in
 
 STEP = 30
 DIGITS = 6
@@ -43,7 +43,9 @@ def counter_at(moment: float | None = None) -> int:
 def matching_counter(secret: str, code: str, *, moment: float | None = None,
                      window: int = 1) -> int | None:
     """The time step whose code matches (allowing clock drift of `window` steps), or None."""
-    code = "".join(ch for ch in latin_digits(code or "") if ch.isdigit())
+    # Spaces and dashes as the app groups them fall away; only ASCII digits count ("²" is
+    # a digit to str.isdigit, and hmac refuses to compare text that is not ASCII).
+    code = digits_in(code)
     if len(code) != DIGITS:
         return None
     now = counter_at(moment)

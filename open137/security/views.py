@@ -25,7 +25,8 @@ class CodeForm(forms.Form):
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, request.is_secure()):
         return target
     return str(settings.LOGIN_REDIRECT_URL)
 

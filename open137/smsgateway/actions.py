@@ -27,7 +27,7 @@ from open137.cases.queries import find_by_tracking_code, unanswered_result_q
 from open137.cases.workflow import Status
 from open137.core.errors import DomainError
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import latin_digits, normalize_text, without_format_marks
 from open137.core.tracking import clean_code
 from open137.directory.models import Subject
 from open137.directory.queries import triage_unit
@@ -37,7 +37,7 @@ from open137.notifications.texts import MessageKind
 
 log = logging.getLogger(__name__)
 
-_DIGITS_ONLY = re.compile(r"^[\d\s\-.]+$")
+_DIGITS_ONLY = re.compile(r"^[\d\s\-.]+$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ def _reply(phone: str, kind: str, values: dict[str, Any], *, case: Case | None =
 def receive_sms(*, phone: str, text: str, now: datetime | None = None) -> Outcome:
     """Act on one SMS from a citizen and queue the answer."""
     phone = normalize_phone(phone)
-    compact = latin_digits(text or "").strip()
+    # Keyboards add invisible marks (RLM, ZWNJ...) around a lone digit: "1" is still 1.
+    compact = latin_digits(without_format_marks(text or "")).strip()
     if compact in {"1", "2"}:
         return _answer(phone, satisfied=compact == "1", now=now)
     if compact and _DIGITS_ONLY.match(compact):

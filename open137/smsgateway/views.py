@@ -15,13 +15,13 @@ from open137.core.ratelimit import hit
 from open137.smsgateway.actions import receive_sms
 
 
-def _fields(request: HttpRequest) -> dict[str, str]:
+def _fields(request: HttpRequest) -> dict[str, object]:
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body or b"{}")
         except ValueError:
             return {}
-        return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+        return body if isinstance(body, dict) else {}
     return {k: request.POST.get(k, "") for k in ("from", "text", "secret")}
 
 
@@ -32,10 +32,15 @@ def inbound(request: HttpRequest) -> JsonResponse:
     data = _fields(request)
     secret = settings.SMS_INBOUND_SECRET
     given = data.get("secret") or request.GET.get("secret", "")
-    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+    if not secret or not isinstance(given, str) or not hmac.compare_digest(
+            given.encode(), secret.encode()):
         return JsonResponse({"error": _("The secret is missing or wrong.")}, status=403)
+    for name in ("from", "text"):
+        if not isinstance(data.get(name, ""), str):
+            return JsonResponse({"error": _("%(name)s must be text.") % {"name": name},
+                                 "field": name}, status=400)
     try:
-        phone = normalize_phone(data.get("from", ""))
+        phone = normalize_phone(str(data.get("from", "")))
     except DomainError as error:
         return JsonResponse({"error": str(error), "field": "from"}, status=400)
     allowed, retry_after = hit(f"sms-inbound:{phone}", settings.RATE_LIMIT_SMS_INBOUND)
@@ -45,7 +50,7 @@ def inbound(request: HttpRequest) -> JsonResponse:
         response["Retry-After"] = str(retry_after)
         return response
     try:
-        outcome = receive_sms(phone=phone, text=data.get("text", ""))
+        outcome = receive_sms(phone=phone, text=str(data.get("text", "")))
     except DomainError as error:
         return JsonResponse({"error": str(error), "field": error.field or "text"}, status=400)
     return JsonResponse({"status": "ok", "action": outcome.action,

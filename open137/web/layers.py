@@ -27,12 +27,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 INTERFACES = "interfaces"
 
-# Imports between interfaces that are known and waiting to move down a layer.
-INTERFACE_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset({
-    # Photo checks belong in a shared upload module below the interfaces.
-    ("messenger", "portal"),
-})
-
 
 def layer_of(app: str) -> int:
     """The position of an app's layer, lowest 0."""
@@ -126,8 +120,7 @@ def wrong_way(graph: dict[str, dict[str, list[str]]]) -> list[str]:
         for target, places in targets.items():
             up = layer_of(target) > layer_of(app)
             across = (layer_of(app) == layer_of(target)
-                      and LAYERS[layer_of(app)][0] == INTERFACES
-                      and (app, target) not in INTERFACE_EXCEPTIONS)
+                      and LAYERS[layer_of(app)][0] == INTERFACES)
             if up or across:
                 found.extend(f"{place}: {app} imports {target}" for place in places)
     return sorted(found)

@@ -1,11 +1,18 @@
+import shutil
+import tempfile
 from datetime import timedelta
+from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
+from PIL import Image
 
 from open137.api.tests.base import ApiTestCase
 from open137.cases import actions
 from open137.cases.models import Case
 from open137.core.dates import jalali_iso
+from open137.core.testing import gps_exif, image, png_header
 from open137.core.text import persian_digits
 from open137.directory.models import Unit
 
@@ -127,3 +134,39 @@ class UnitStepTests(ApiTestCase):
     def test_without_a_token_no_step_is_taken(self) -> None:
         case = self.new_case()
         self.assertEqual(self.step(None, case, "accept").status_code, 401)
+
+
+class ResultPhotoTests(ApiTestCase):
+    """A unit's app sends its after-photos with the result; each is checked and kept
+    without its metadata, or the whole step is refused."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        media = tempfile.mkdtemp(prefix="api-media-")
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        self.enterContext(override_settings(MEDIA_ROOT=media))
+
+    def resolve(self, *photos: bytes) -> Any:
+        case = self.new_case()
+        client = self.client_for(self.charlie, **{"Accept-Language": "en"})
+        uploads = [SimpleUploadedFile(f"{i}.jpg", content) for i, content in enumerate(photos)]
+        return case, client.post(f"/api/v1/requests/{case.pk}/resolve/",
+                                 {"note": "آسفالت شد", "photos": uploads}, format="multipart")
+
+    def test_after_photos_are_kept_without_the_cameras_position(self) -> None:
+        case, answer = self.resolve(image("JPEG", exif=gps_exif()), image("PNG"))
+        self.assertEqual(answer.status_code, 200, answer.content)
+        self.assertEqual(answer.json()["status"], "resolved")
+        kept = list(case.attachments.order_by("pk"))
+        self.assertEqual([a.content_type for a in kept], ["image/jpeg", "image/png"])
+        self.assertTrue(all(a.event is not None and a.event.step == "resolve" for a in kept))
+        with Image.open(kept[0].file) as picture:
+            self.assertEqual(dict(picture.getexif()), {})
+
+    def test_a_file_that_is_no_sound_photo_refuses_the_whole_step(self) -> None:
+        case, answer = self.resolve(image("PNG"), png_header(10, 10, b"<script>x</script>"))
+        self.assertEqual(answer.status_code, 400, answer.content)
+        self.assertIn("damaged", answer.content.decode())
+        case.refresh_from_db()
+        self.assertNotEqual(case.status, "resolved")
+        self.assertFalse(case.attachments.exists())

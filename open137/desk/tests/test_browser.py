@@ -14,6 +14,7 @@ from open137.cases.workflow import Status
 from open137.core import tracking
 from open137.core.text import persian_digits
 from open137.directory.models import District, Kind, Subject, Unit
+from open137.notifications.models import Message
 
 PERSIAN_DIGIT = re.compile("[۰-۹]")
 
@@ -204,13 +205,14 @@ class DeskInBrowserTests(BrowserTestCase):
         self.page.wait_for_selector(".alert-success")
 
         self.context.clear_cookies()
-        self.page.goto(self.url(f"/track/{code}"))
+        # The citizen opens the answer link that came with the result's SMS.
+        sms = Message.objects.get(case_id=case.pk, kind="resolved", channel="sms").text
+        self.page.goto(self.url(sms[sms.index("/track/"):].split()[0]))
         self.assertEqual(self.page.text_content("[data-testid=tracking-code]").strip(),
                          persian_digits(code))
         self.assertIn("چاله با آسفالت گرم پر شد.", self.page.text_content("[data-testid=result]"))
         self.assertNotIn("رضا احمدی", self.page.content())
         self.page.check("input[name=answer][value=satisfied]")
-        self.page.fill("#id_phone_end", "۴۵۶۷")
         self.page.click("[data-testid=answer-submit]")
         self.page.wait_for_selector("[data-testid=satisfaction]")
         case.refresh_from_db()

@@ -10,10 +10,10 @@ from open137.cases import actions
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import Status
 from open137.core.errors import InvalidInput
+from open137.core.uploads import image_type
 from open137.desk.clocks import clocks_for, remaining, span
 from open137.desk.forms import parse_any_date
 from open137.desk.subjects import search_subjects
-from open137.desk.uploads import image_type
 
 
 class DateInputTests(SimpleTestCase):

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from open137.core.dates import is_persian
-from open137.core.text import latin_digits, persian_digits
+from open137.core.numbers import parse_whole
+from open137.core.text import persian_digits
 from open137.core.tracking import grouped
 from open137.directory.models import Staff
 from open137.directory.queries import city
@@ -24,8 +25,8 @@ def page(request: HttpRequest, template: str, context: dict[str, Any], *, staff:
 
 
 def paginate(request: HttpRequest, items: QuerySet[Any]) -> Page:
-    number = latin_digits(request.GET.get("page", "1"))
-    return Paginator(items, PAGE_SIZE).get_page(number)
+    return Paginator(items, PAGE_SIZE).get_page(parse_whole(request.GET.get("page"),
+                                                            minimum=1) or 1)
 
 
 def map_config(point: tuple[float | None, float | None] | None = None,

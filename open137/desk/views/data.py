@@ -1,6 +1,5 @@
 """Small JSON answers for the desk's scripts: subject search, district of a point, outlines."""
 
-import math
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
@@ -8,12 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from open137.core.dates import is_persian
-from open137.core.text import latin_digits
+from open137.core.numbers import parse_number
 from open137.desk.access import require_staff
 from open137.desk.subjects import find_subjects
 from open137.directory.models import District
 from open137.directory.queries import locate_district
 from open137.places.queries import district_label
+from open137.routing.geo import usable
 
 
 @login_required
@@ -33,11 +33,8 @@ def subjects(request: HttpRequest) -> JsonResponse:
 
 
 def _coordinate(text: str, low: float, high: float) -> float | None:
-    try:
-        value = float(latin_digits(text or "").strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and low <= value <= high else None
+    value = parse_number(text)
+    return value if value is not None and low <= value <= high else None
 
 
 @login_required
@@ -69,5 +66,6 @@ def districts(request: HttpRequest) -> JsonResponse:
         {"type": "Feature", "geometry": d.geometry,
          "properties": {"code": d.code, "name": district_label(d)}}
         for d in District.objects.filter(active=True)
+        if usable(d.geometry, name=d.code) is not None
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -14,7 +14,7 @@ from open137.cases.permissions import can_take
 from open137.cases.queries import visible_cases
 from open137.cases.workflow import Step
 from open137.core.errors import DomainError
-from open137.core.text import latin_digits
+from open137.core.numbers import parse_id
 from open137.desk import lists
 from open137.desk.access import UNIT_ROLES, require_staff, safe_next
 from open137.desk.forms import BulkAcceptForm, InboxFilterForm
@@ -52,7 +52,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def bulk_accept(request: HttpRequest) -> HttpResponse:
     """Accept the ticked requests, each through accept_case; say how many were accepted."""
     staff = require_staff(request, UNIT_ROLES)
-    ids = [int(i) for i in map(latin_digits, request.POST.getlist("ids")) if i.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk]
     cases = list(visible_cases(request.user).filter(unit=staff.unit, pk__in=ids))
     form = BulkAcceptForm(request.POST, cases=cases)
     if not form.is_valid():

@@ -9,6 +9,7 @@ from open137.cases import actions
 from open137.cases.models import Case, Channel
 from open137.cases.testing import inside
 from open137.cases.workflow import Status, Step
+from open137.core.testing import pixels
 from open137.directory.models import Subject
 from open137.messenger.testing import PNG
 from open137.messenger.tests.helpers import MessengerTestCase
@@ -68,7 +69,7 @@ class WholeConversation(Base):
         received = case.events.get(step=Step.RECEIVE)
         self.assertIs(received.data.get("phone_verified"), True)
         [photo] = case.attachments.all()
-        self.assertEqual(photo.file.read(), PNG)
+        self.assertEqual(pixels(photo.file.read()), pixels(PNG))
         self.assertEqual(case.status, Status.REFERRED)
         unit = case.unit
 

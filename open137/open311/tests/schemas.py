@@ -98,6 +98,7 @@ CREATED = {
             "token": STRING,
             "service_notice": TEXT,
             "account_id": TEXT,
+            "tracking_code": STRING,
         },
     },
 }

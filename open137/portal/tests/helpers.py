@@ -9,9 +9,10 @@ from django.utils import translation
 
 from open137.cases.testing import CityTestCase, inside
 from open137.core.dates import format_date
+from open137.core.testing import image
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PNG = image("PNG")
+JPEG = image("JPEG")
 
 
 def photo(name: str = "pothole.png", content: bytes = PNG) -> SimpleUploadedFile:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from open137.cases import actions
+from open137.cases.answers import answer_key, latest_result
 from open137.cases.browser import BrowserTestCase
 from open137.cases.models import Case
 from open137.cases.testing import inside
@@ -45,6 +46,10 @@ class PortalInBrowserTests(BrowserTestCase):
     def assert_fits_the_screen(self) -> None:
         width = self.page.evaluate("document.documentElement.scrollWidth")
         self.assertLessEqual(width, PHONE["width"])
+
+    def key(self, case: Case) -> str:
+        """The key of the answer link sent with the result."""
+        return answer_key(case.pk, latest_result(case).pk)
 
     def resolved_case(self, **kwargs: Any) -> Case:
         lat, lon = inside(self.district)
@@ -143,7 +148,7 @@ class PortalInBrowserTests(BrowserTestCase):
     def test_the_citizen_tracks_a_resolved_request_and_is_satisfied(self) -> None:
         case = self.resolved_case()
         self.on_a_phone()
-        self.page.goto(self.url(f"/track/{case.tracking_code}"))
+        self.page.goto(self.url(f"/track/{case.tracking_code}?k={self.key(case)}"))
         self.assertEqual(self.page.text_content("[data-testid=tracking-code]").strip(),
                          persian_digits(case.tracking_code))
         self.assertIn("چاله با آسفالت گرم پر شد.", self.page.text_content("[data-testid=result]"))
@@ -154,7 +159,6 @@ class PortalInBrowserTests(BrowserTestCase):
         self.screenshot("track-fa")
 
         self.page.check("input[name=answer][value=satisfied]")
-        self.page.fill("#id_phone_end", "۴۵۶۷")
         self.page.click("[data-testid=answer-submit]")
         self.page.wait_for_selector("[data-testid=satisfaction]")
         self.assertEqual(self.page.get_attribute("[data-testid=status]", "data-status"),
@@ -164,10 +168,9 @@ class PortalInBrowserTests(BrowserTestCase):
 
     def test_a_citizen_objects_and_the_request_goes_back_to_the_same_unit(self) -> None:
         case = self.resolved_case()
-        self.page.goto(self.url(f"/track/{case.tracking_code}"))
+        self.page.goto(self.url(f"/track/{case.tracking_code}?k={self.key(case)}"))
         self.page.check("input[name=answer][value=not_satisfied]")
         self.page.fill("#id_comment", "چاله دوباره باز شده است")
-        self.page.fill("#id_phone_end", "4567")
         self.page.click("[data-testid=answer-submit]")
         self.page.wait_for_selector("[data-testid=status][data-status=reopened]")
         case.refresh_from_db()

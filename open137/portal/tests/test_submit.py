@@ -143,7 +143,7 @@ class RateLimitTests(PortalTestCase):
 class FollowTests(PortalTestCase):
     def test_a_citizen_who_follows_an_open_report_is_joined_to_it(self) -> None:
         original = self.new_case()
-        response = self.client.post("/", self.form(follow=original.tracking_code,
+        response = self.client.post("/", self.form(follow=str(original.pk),
                                                    phone="09351112233"))
         self.assertRedirects(response, "/submitted/")
         case = Case.objects.exclude(pk=original.pk).get()
@@ -153,7 +153,7 @@ class FollowTests(PortalTestCase):
 
     def test_following_a_finished_or_other_subject_report_is_ignored(self) -> None:
         other = self.new_case(subject=self.org_subject)
-        self.client.post("/", self.form(follow=other.tracking_code))
+        self.client.post("/", self.form(follow=str(other.pk)))
         case = Case.objects.exclude(pk=other.pk).get()
         self.assertIsNone(case.duplicate_of)
         self.assertEqual(case.status, Status.REFERRED)

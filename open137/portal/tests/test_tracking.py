@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from open137.cases import actions
+from open137.cases.answers import answer_key
 from open137.cases.models import PlanReason
 from open137.core import tracking
 from open137.core.text import persian_digits
@@ -55,8 +56,10 @@ class TrackingPageTests(PortalTestCase):
         self.assertContains(response, self.works_subject.name_en)
 
     def test_the_unit_answer_shows_when_resolved(self) -> None:
-        actions.resolve_case(self.case, note="چاله با آسفالت گرم پر شد.", by=self.charlie)
-        response = self.client.get(f"/track/{self.case.tracking_code}")
+        event = actions.resolve_case(self.case, note="چاله با آسفالت گرم پر شد.",
+                                     by=self.charlie)
+        response = self.client.get(f"/track/{self.case.tracking_code}",
+                                   {"k": answer_key(self.case.pk, event.pk)})
         self.assertContains(response, "چاله با آسفالت گرم پر شد.", count=2)
         self.assertContains(response, 'data-testid="answer-form"')
 

@@ -6,8 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from open137.cases.models import Attachment, Case
+from open137.core.uploads import image_type
 from open137.portal.tests.helpers import JPEG, PNG, PortalTestCase, photo
-from open137.portal.uploads import image_type
 
 MEDIA = tempfile.mkdtemp(prefix="open137-portal-media-")
 

@@ -66,6 +66,7 @@ class CrashSafetyTests(SimpleTestCase):
             site = Site(Path(tmp))
             site.run("migrate", "-v0")
             site.run("load_city")
+            site.run("collectstatic", "--noinput", "-v0")  # serve refuses to start without
             key = site.run("create_api_key", "crash-test").strip().splitlines()[-1]
             port = free_port()
             server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=site.env,

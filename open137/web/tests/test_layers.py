@@ -20,12 +20,6 @@ class TheImportsPointOneWay(SimpleTestCase):
     def test_no_app_imports_a_higher_layer_nor_another_interface(self) -> None:
         self.assertEqual(layers.wrong_way(layers.import_graph()), [])
 
-    def test_the_known_imports_between_interfaces_are_still_there(self) -> None:
-        # An exception that the code no longer needs is taken out of the list.
-        graph = layers.import_graph()
-        for app, target in layers.INTERFACE_EXCEPTIONS:
-            self.assertIn(target, graph[app], f"{app} no longer imports {target}")
-
 
 class TheArchitecturePageDrawsTheCode(SimpleTestCase):
     def test_the_picture_in_docs_is_the_one_the_imports_draw(self) -> None:

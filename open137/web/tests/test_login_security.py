@@ -36,3 +36,38 @@ class PasswordHashingTests(TestCase):
     def test_passwords_are_hashed_with_argon2(self) -> None:
         user = User.objects.create_user("bob", password="another-pass-137")
         self.assertEqual(identify_hasher(user.password).algorithm, "argon2")
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3, FORWARDED_ALLOW_IPS=["10.9.9.9"])
+class LockoutBehindTheProxyTests(TestCase):
+    """Behind the documented TLS proxy every sign-in arrives from the proxy's address."""
+
+    alice: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.alice = User.objects.create_user("alice", password="right-pass-137")
+
+    def attempt(self, password: str, client_address: str) -> int:
+        return self.client.post("/accounts/login/", {"username": "alice", "password": password},
+                                REMOTE_ADDR="10.9.9.9",
+                                HTTP_X_FORWARDED_FOR=client_address).status_code
+
+    def test_a_stranger_cannot_lock_a_staff_member_out_from_another_address(self) -> None:
+        self.assertEqual([self.attempt("wrong", "203.0.113.5") for _ in range(4)],
+                         [200, 200, 429, 429])
+        self.assertEqual(self.attempt("right-pass-137", "198.51.100.7"), 302)
+
+    def test_the_stranger_stays_locked_out_at_their_own_address(self) -> None:
+        for _attempt in range(3):
+            self.attempt("wrong", "203.0.113.5")
+        self.assertEqual(self.attempt("right-pass-137", "203.0.113.5"), 429)
+
+    def test_a_forged_forwarded_address_from_outside_the_proxy_is_not_believed(self) -> None:
+        for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):
+            self.client.post("/accounts/login/", {"username": "alice", "password": "wrong"},
+                             REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=forged)
+        response = self.client.post("/accounts/login/", {"username": "alice",
+                                                         "password": "right-pass-137"},
+                                    REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="4.4.4.4")
+        self.assertEqual(response.status_code, 429)
