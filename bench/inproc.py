@@ -215,12 +215,20 @@ def places(queries_file: str) -> dict[str, Any]:
     return measure(queries)
 
 
+def street_map() -> dict[str, Any]:
+    """The street map's data per view, on the loaded gazetteer (bench/places.py)."""
+    from bench.places import measure_map
+
+    return measure_map()
+
+
 def main() -> None:
     task, *args = sys.argv[1:]
     tasks = {"routing": routing, "classifier": classifier, "create_queries": create_queries,
              "create_cpu": create_cpu,
              "dashboard": dashboard, "counts": counts, "user": user, "messages": messages,
-             "points": lambda n: {"points": points(int(n))}, "places": places}
+             "points": lambda n: {"points": points(int(n))}, "places": places,
+             "map": street_map}
     print(json.dumps(tasks[task](*args), default=str))
 
 

@@ -6,11 +6,13 @@ streets named the way Iranian streets are («خیابان شهید بهشتی ش
 the other, some numbers missing), landmarks (mosques, schools, banks, parks) and
 neighbourhoods: more than 50,000 places. The real Helsinki extract is loaded beside it
 when it is there. Then a mix of queries, as operators and citizens type them, is timed
-inside the application (`places.search.search`), on SQLite and on PostgreSQL.
+inside the application (`places.search.search`), on SQLite and on PostgreSQL, and so is
+the street map's data for one view at street and at city zoom (`measure_map`).
 """
 
 import json
 import math
+import os
 import random
 import sys
 from pathlib import Path
@@ -105,9 +107,14 @@ def synthesise(path: Path, *, streets: int = 1900, seed: int = 137) -> dict[str,
         angle = rng.uniform(0, math.pi)
         scale = METRES * math.cos(math.radians(y))
         dx, dy = math.cos(angle) * length / scale, math.sin(angle) * length / METRES
-        line = [[round(x, 6), round(y, 6)], [round(x + dx, 6), round(y + dy, 6)]]
+        # A street's line has the points a surveyed one has (a bend every 100 m or so).
+        bends = max(2, int(length // 100))
+        line = [[round(x + dx * i / bends + (rng.uniform(-2, 2) / scale if 0 < i < bends
+                                             else 0), 6),
+                 round(y + dy * i / bends, 6)] for i in range(bends + 1)]
         features.append({"type": "Feature", "properties": {
-            "kind": "street", "name": name, "name:fa": name}, "geometry": {
+            "kind": "street", "name": name, "name:fa": name,
+            "category": "boulevard" if kind == "بلوار" else "residential"}, "geometry": {
             "type": "LineString", "coordinates": line}})
         count = rng.randint(16, 44)
         kept: list[tuple[int, float, float]] = []
@@ -191,6 +198,56 @@ def measure(queries: list[dict[str, Any]]) -> dict[str, Any]:
                           max(len(right.get(k, [])), 1)} for k, v in by_kind.items()}}
 
 
+# One view of the map: a 1280 x 800 screen at street zoom (16: about 2.5 km across) and at
+# city zoom (12: the whole city).
+VIEWS = {"street zoom (16)": 16, "city zoom (12)": 12}
+
+
+def measure_map(views: int = 200, width: int = 1280, height: int = 800,
+                seed: int = 7) -> dict[str, Any]:
+    """Inside Django: the data of one view of the street map, made afresh (not from the
+    cache): every data tile the view needs, read and written as GeoJSON, as the map script
+    asks for them (one zoom coarser than the screen's)."""
+    import time
+
+    from open137.places.streetmap import CELL_ZOOM, tile
+
+    rng = random.Random(seed)  # noqa: S311 - where to look, not a secret
+    districts = _districts()
+    out: dict[str, Any] = {}
+    tile(15, 0, 0, "fa", cached=False)  # the first query of a process opens the connection
+    for label, zoom in VIEWS.items():
+        data_zoom = min(zoom - 1, CELL_ZOOM)
+        scale = 2 ** (data_zoom - zoom)
+        times: list[float] = []
+        cpu: list[float] = []
+        sizes: list[int] = []
+        counts: list[int] = []
+        tiles: list[int] = []
+        for _i in range(views):
+            _code, polygon = rng.choice(districts)
+            lon, lat = _point_in(rng, polygon)
+            world = 256 * 2 ** zoom
+            px = (lon + 180) / 360 * world
+            py = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * world
+            xs = range(int((px - width / 2) * scale // 256),
+                       int((px + width / 2) * scale // 256) + 1)
+            ys = range(int((py - height / 2) * scale // 256),
+                       int((py + height / 2) * scale // 256) + 1)
+            started, used = time.perf_counter(), time.process_time()
+            bodies = [tile(data_zoom, x, y, "fa", cached=False)[0] for x in xs for y in ys]
+            times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - used)
+            sizes.append(sum(len(b) for b in bodies))
+            counts.append(sum(b.count(b'"type":"Feature"') for b in bodies))
+            tiles.append(len(bodies))
+        out[label] = {**_ms(sorted(times)), "cpu_p50": _ms(sorted(cpu))["p50"],
+                      "load": os.getloadavg()[0], "tiles": sum(tiles) / len(tiles),
+                      "kb": sum(sizes) / len(sizes) / 1024,
+                      "features": sum(counts) / len(counts)}
+    return out
+
+
 def _ms(values: list[float]) -> dict[str, float]:
     def pick(p: float) -> float:
         return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] * 1000
@@ -234,4 +291,34 @@ def render(figures: dict[str, Any]) -> str:
             out.append(f"Helsinki extract, every address as `<Street> <Number>`: "
                        f"{h['right']:.1%} first within 75 m of {h['n']:,} "
                        f"(p50 {h['p50']:.1f} ms, p95 {h['p95']:.1f} ms).\n")
+    out.append(render_map({b: f["map"] for b, f in figures.items() if f and f.get("map")}))
+    return "\n".join(out) + "\n"
+
+
+def render_map(maps: dict[str, Any]) -> str:
+    """The street map's subsection of the places section."""
+    out: list[str] = []
+    if maps:
+        out.append("### Map data per view\n")
+        out.append(
+            "The street map's data for one view of a 1,280 x 800 screen, on the same "
+            "gazetteer (the made-up streets drawn with a bend every 100 m): every data tile "
+            "the map script asks for (`/places/tiles/z/x/y.json`, one zoom coarser than the "
+            "screen), made afresh by `places.streetmap.tile` inside the application (the "
+            "version check, one indexed read of the tile's cells and places, GeoJSON "
+            "written), not from the cache that serves them afterwards. 200 views centred at "
+            "random in the districts. \"CPU\" is the application process's own processor "
+            "time for a view (p50; PostgreSQL's work is in the wall time only), and \"load\" "
+            "the machine's load average while it was measured: on a busy shared machine the "
+            "wall time is mostly waiting for a core. Target: under 100 ms a view.\n")
+        out.append("| engine | view | tiles | features | KB | p50 ms | p95 ms | max ms | "
+                   "CPU p50 ms | load |")
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for backend, m in maps.items():
+            for label, v in m.items():
+                out.append(f"| {backend} | {label} | {v['tiles']:.1f} | {v['features']:.0f} | "
+                           f"{v['kb']:.0f} | {v['p50']:.1f} | {v['p95']:.1f} | "
+                           f"{v['max']:.0f} | {v.get('cpu_p50', 0):.1f} | "
+                           f"{v.get('load', 0):.1f} |")
+        out.append("")
     return "\n".join(out) + "\n"

@@ -14,8 +14,9 @@ Settings come from the environment:
   OPEN137_REAL_DATA the third-party data (default ../shared/data/real)
   BENCH_KEEP=1      keep the work folder (report.json, server and worker logs)
 
-`bench/run.py --only places` measures the address search alone and rewrites only its
-section of docs/benchmarks.md.
+`bench/run.py --only places` measures the address search and the street map's data per
+view alone, and rewrites only their section of docs/benchmarks.md; `--only map` the street
+map alone (its subsection).
 """
 
 import json
@@ -601,12 +602,17 @@ def places_figures(backend: str) -> dict[str, Any]:
         (WORK / "queries.json").write_text(json.dumps(queries + helsinki, ensure_ascii=False))
         log(f"{backend}: timing {len(queries) + len(helsinki):,} searches")
         figures = inproc(db, "places", str(WORK / "queries.json"))
+        log(f"{backend}: timing the street map's data per view")
+        street_map = inproc(db, "map")
         result: dict[str, Any] = {"places": count, "load_seconds": run.seconds,
-                                  "reload_seconds": reload.seconds, "search": figures}
+                                  "reload_seconds": reload.seconds, "search": figures,
+                                  "map": street_map}
         if helsinki:
             h = figures["kinds"].pop("Helsinki address")
             result["helsinki"] = h
         log(f"  p50 {figures['all']['p50']:.1f} ms, p95 {figures['all']['p95']:.1f} ms")
+        for label, m in street_map.items():
+            log(f"  map, {label}: p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms a view")
         return result
     finally:
         drop(db)
@@ -621,6 +627,37 @@ rows = [{"q": f"{r.street} {r.housenumber}", "lat": r.lat, "lon": r.lon,
          "what": "Helsinki address"} for r in read_osm(Path(sys.argv[1])) if r.kind == "address"]
 print(json.dumps(rows))
 """
+
+
+def map_figures(backend: str) -> dict[str, Any]:
+    """The made-up gazetteer loaded once into a fresh database; the map's data timed."""
+    db = new_database(backend, "map", "Asia/Tehran")
+    try:
+        open137(db, "load_city")
+        places_bench.synthesise(WORK / "places.geojson")
+        open137(db, "load_places", str(WORK / "places.geojson"), timeout=1800)
+        log(f"{backend}: timing the street map's data per view")
+        figures = inproc(db, "map")
+        for label, m in figures.items():
+            log(f"  map, {label}: p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms a view")
+        return figures
+    finally:
+        drop(db)
+
+
+def only_map(backends: list[str]) -> None:
+    """`--only map`: the street map's data per view alone; its subsection replaced."""
+    maps = {b: phase({"missing": []}, f"{b}: map", map_figures, b) for b in backends}
+    out = Path(os.environ.get("BENCH_OUT") or ROOT / "docs" / "benchmarks.md")
+    text = out.read_text(encoding="utf-8")
+    section = places_bench.render_map({b: m for b, m in maps.items() if m})
+    start = text.find("### Map data per view")
+    if start < 0:
+        sys.exit("No map section in the benchmarks yet: run `bench/run.py --only places`.")
+    end = text.find("\n## ", start + 1)
+    text = text[:start] + section.lstrip("\n") + (text[end + 1:] if end >= 0 else "")
+    out.write_text(text, encoding="utf-8")
+    log(f"wrote the map section of {out}")
 
 
 def only_places(backends: list[str]) -> None:
@@ -642,13 +679,13 @@ def only_places(backends: list[str]) -> None:
 
 def main() -> None:
     started = time.monotonic()
-    if sys.argv[1:3] == ["--only", "places"]:
+    if sys.argv[1:2] == ["--only"] and sys.argv[2:3] in (["places"], ["map"]):
         backends = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql")
                     .split(",") if b.strip()]
         if "postgresql" in backends and not postgres_available():
             backends.remove("postgresql")
         try:
-            only_places(backends)
+            (only_places if sys.argv[2] == "places" else only_map)(backends)
         finally:
             shutil.rmtree(WORK, ignore_errors=True)
         return

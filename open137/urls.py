@@ -18,6 +18,7 @@ urlpatterns = [
     path("transparency/", include("open137.oversight.public_urls")),
     path("open311/v2/", include("open137.open311.urls")),
     path("api/v1/", include("open137.api.urls")),
+    path("places/", include("open137.places.urls")),
     path("desk/", include("open137.desk.urls")),
     path("sms/", include("open137.smsgateway.urls")),
     path("messenger/", include("open137.messenger.urls")),

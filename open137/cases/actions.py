@@ -302,16 +302,33 @@ def _deadlines_start(subject: Subject, at: datetime) -> dict[str, Any]:
 
 @transaction.atomic
 def refer_case(case: Case, *, unit: Unit, by: User, note: str = "",
-               at: datetime | None = None) -> CaseEvent:
-    """Refer (or re-refer) a request to a unit; its deadlines start again."""
+               at: datetime | None = None, lat: float | None = None,
+               lon: float | None = None, address: str = "") -> CaseEvent:
+    """Refer (or re-refer) a request to a unit; its deadlines start again.
+
+    A point (a place the supervisor found by its address) is given to a request that has
+    none, with the address when it has none either.
+    """
     if not unit.active or unit.is_triage:
         raise InvalidInput(_("Choose an active unit that acts on requests."), field="unit")
     if case.unit_id == unit.pk and case.status == Status.REFERRED:
         raise InvalidInput(_("The request is already referred to this unit."), field="unit")
+    _check_point(lat, lon)
+    place: dict[str, Any] = {}
+    data: dict[str, Any] = {}
+    if lat is not None and lon is not None and case.lat is None:
+        place = {"lat": lat, "lon": lon}
+        address = normalize_text(address)[:500]
+        if address and not case.address:
+            place["address"] = address
+        data["placed"] = {"source": "referral", "name": address, "lat": lat, "lon": lon}
+        code = routing_context().index.locate(lon, lat)
+        place["district"] = District.objects.filter(code=code).first() if code else None
     # A district's unit acts in its own district: the request is (now) of that district.
     # An organisation works city-wide, so the request keeps the district of its place.
-    place = {"district": unit.district} if unit.district_id is not None else {}
-    return _refer(case, unit, by=by, at=at, note=normalize_text(note), **place)
+    if unit.district_id is not None:
+        place["district"] = unit.district
+    return _refer(case, unit, by=by, at=at, note=normalize_text(note), data=data, **place)
 
 
 def _first_action(case: Case, at: datetime) -> dict[str, Any]:

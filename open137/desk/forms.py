@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from open137.cases import actions
@@ -116,7 +117,7 @@ class IntakeForm(DeskForm):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
-    # A type-ahead over the gazetteer (static/desk/address.js): choosing a place sets the
+    # A type-ahead over the gazetteer (static/open137/address.js): choosing a place sets the
     # point, the district and this text; typed and never chosen, it is placed on receipt.
     address = forms.CharField(label=_("Address"), required=False, max_length=500,
                               widget=forms.TextInput(attrs={
@@ -341,17 +342,52 @@ class PlanForm(StepForm):
         return parse_any_date(self.cleaned_data["expected_date"])
 
 
+class UnitSelect(forms.Select):
+    """Units with their codes, so that a place chosen by its address can pick its
+    district's unit (static/open137/address.js)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        unit = getattr(option["value"], "instance", None)
+        if unit is not None:
+            option["attrs"]["data-code"] = unit.code
+        return option
+
+
 class ReferForm(StepForm):
     step = Step.REFER
+    # A type-ahead over the gazetteer: the place chosen picks the unit of its district for
+    # the request's subject, and gives a request without a point that place.
+    place = forms.CharField(label=_("Where (search by address)"), required=False,
+                            max_length=500, widget=forms.TextInput(attrs={
+                                "role": "combobox", "aria-autocomplete": "list",
+                                "aria-expanded": "false", "autocomplete": "off",
+                                "spellcheck": "false",
+                                "data-places-source": reverse_lazy("api:places"),
+                                "placeholder": _("e.g. Moazzen Boulevard, Gohardasht")}))
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90,
+                           widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180,
+                           widget=forms.HiddenInput)
     unit = forms.ModelChoiceField(
         Unit.objects.filter(active=True, is_triage=False).order_by("type", "code"),
-        label=_("Refer to"),
+        label=_("Refer to"), widget=UnitSelect,
         error_messages={"required": _("Choose the unit to refer the request to."),
                         "invalid_choice": _("Choose an active unit from the list.")})
     note = forms.CharField(label=_("Note for the unit"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    error_fields = {"address": "place", "lat": "place", "lon": "place"}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        place = self.fields["place"].widget.attrs
+        place["aria-controls"] = f"refer-places-{self.case.pk}"
+        place["data-lat-input"] = self["lat"].auto_id
+        place["data-lon-input"] = self["lon"].auto_id
+        place["data-unit-select"] = self["unit"].auto_id
+        place["data-department"] = department_of(self.case)
+        if self.case.lat is not None:
+            del self.fields["place"], self.fields["lat"], self.fields["lon"]
         # At the centre, the unit the subject's handler names is offered first.
         if self.case.status in AT_CENTRE and not self.is_bound:
             self.suggested = suggested_unit(self.case)
@@ -359,6 +395,25 @@ class ReferForm(StepForm):
                 self.initial["unit"] = self.suggested.pk
         else:
             self.suggested = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("place", _("Choose the place from the list again."))
+        return data
+
+    def take(self, *, by: User) -> CaseEvent:
+        # The place typed is the address refer_case gives a request without one.
+        data = dict(self.cleaned_data)
+        return take_step(self.case, self.step, by=by, address=data.pop("place", "") or "",
+                         **data)
+
+
+def department_of(case: Case) -> str:
+    """The department of a district that handles the request's subject ("works"), if any."""
+    handler = case.subject.handler if case.subject_id else ""
+    kind, _sep, department = handler.partition(":")
+    return department if kind == "district" else ""
 
 
 class ContactForm(DeskForm):

@@ -42,6 +42,7 @@ from open137.oversight.tables import (
     requests_link,
     series_table,
 )
+from open137.places.streetmap import tile_url_template
 
 
 @dataclass
@@ -183,6 +184,7 @@ def map_data(sel: Selection, rows: list[Row], weights: dict[str, float],
         "figures": [{"key": k, "label": str(label), "kind": kind, "better": better}
                     for k, label, kind, better in MAP_FIGURES if not (public and k == "index")],
         "tiles": settings.MAP_TILE_URL,
+        "streets": "" if settings.MAP_TILE_URL else tile_url_template(),
         "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
         "center": the_city.map_center if the_city else [],
         "zoom": the_city.map_zoom if the_city else 12,

@@ -18,8 +18,9 @@ from open137.audit.values import snapshot
 from open137.directory.citypack import PackError
 from open137.directory.queries import RoutingContext, routing_context
 from open137.places.matching import house_number, name_tokens
-from open137.places.models import Gazetteer, Place, PlaceName
+from open137.places.models import Gazetteer, Place, PlaceCell, PlaceName
 from open137.places.sources import PlaceFileError, PlaceRecord, read_places
+from open137.places.streetmap import cell_rows
 
 BATCH = 2000
 PACK_FILES = ("places.geojson", "places.osm.pbf")
@@ -142,7 +143,9 @@ def _create(dataset: str, batch: list[tuple[PlaceRecord, str]], ctx: RoutingCont
         for p in created:
             p.pk = ids[p.source_id]
     names: list[PlaceName] = []
+    map_cells: list[PlaceCell] = []
     for place, (record, _fp) in zip(created, batch, strict=True):
+        map_cells.extend(cell_rows(place.pk, record.kind, record.category, record.geometry))
         first: int | None = None
         last: int | None = None
         if record.kind == "address":
@@ -158,6 +161,7 @@ def _create(dataset: str, batch: list[tuple[PlaceRecord, str]], ctx: RoutingCont
         names.extend(PlaceName(place_id=place.pk, key=key, number_first=first,
                                number_last=last) for key in keys)
     PlaceName.objects.bulk_create(names, batch_size=BATCH)
+    PlaceCell.objects.bulk_create(map_cells, batch_size=BATCH)
 
 
 def _state() -> Gazetteer:

@@ -103,3 +103,24 @@ class Gazetteer(models.Model):
 
     def __str__(self) -> str:
         return f"gazetteer {self.version}"
+
+
+class PlaceCell(models.Model):
+    """A square of the street map (a web-map tile at zoom `streetmap.CELL_ZOOM`, about a
+    kilometre wide) that a place's geometry passes through: the map asks for the places of
+    the cells in view by an indexed range, on any database.
+
+    `level` 0 is drawn from city zoom (neighbourhoods, main streets), 1 only at street zoom
+    (the other streets, landmarks); addresses are not drawn.
+    """
+
+    place = models.ForeignKey(Place, models.CASCADE, related_name="cells")
+    level = models.PositiveSmallIntegerField()
+    x = models.IntegerField()
+    y = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["level", "x", "y"], name="placecell_level_x_y")]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.x}/{self.y}"

@@ -235,6 +235,22 @@ STREET_HIGHWAYS = frozenset({
 })
 
 
+# The highway classes in order of importance: a street of several ways takes its best.
+HIGHWAY_RANK = ("motorway", "trunk", "primary", "secondary", "tertiary", "motorway_link",
+                "trunk_link", "primary_link", "secondary_link", "tertiary_link",
+                "unclassified", "residential", "living_street", "road", "pedestrian",
+                "service", "track", "cycleway", "footway", "path", "steps")
+
+
+def best_highway(classes: Iterable[str]) -> str:
+    """The most important of the highway classes of a street's ways."""
+    ranked = [c for c in classes if c in HIGHWAY_RANK]
+    return min(ranked, key=HIGHWAY_RANK.index) if ranked else "street"
+
+
+HIGHWAY_KEY = " highway"  # kept beside a street's names while reading; no tag has a space
+
+
 def _osm_names(tags: dict[str, str]) -> dict[str, str]:
     return {k: normalize_text(v)[:300] for k, v in tags.items()
             if _is_name_tag(k) and v.strip() and k != "name"}
@@ -334,6 +350,9 @@ def _osm_object(oid: str, tags: dict[str, str], geometry: BaseGeometry,
     if highway in STREET_HIGHWAYS and geometry.geom_type == "LineString" \
             and tags.get("area") != "yes" and "place" not in tags:
         street_ways.setdefault(name, []).append(geometry)  # type: ignore[arg-type]
+        classes = street_names.setdefault(name, {})
+        # The map draws main roads from city zoom: the street keeps its best highway class.
+        classes[HIGHWAY_KEY] = best_highway([classes.get(HIGHWAY_KEY, ""), highway])
         street_names.setdefault(name, {}).update(
             {k: v for k, v in _osm_names(tags).items()
              if k not in street_names.get(name, {})})
@@ -361,11 +380,13 @@ def _streets(ways: dict[str, list[LineString]], names: dict[str, dict[str, str]]
     are one street; the same name far away is another street. A street that only the
     addresses name (its way is outside the extract) stands at its addresses' middle."""
     for name in sorted(ways):
+        tags = dict(names.get(name, {}))
+        category = tags.pop(HIGHWAY_KEY, "") or "street"
         for i, geometry in enumerate(_stretches(ways[name])):
             point = nearest_points(geometry, geometry.centroid)[0]
             yield PlaceRecord(
                 source_id=f"street:{name}:{i}"[:200], kind="street", name=name,
-                names=names.get(name, {}), category="street", geometry=_rounded(geometry),
+                names=tags, category=category, geometry=_rounded(geometry),
                 lat=round(point.y, 6), lon=round(point.x, 6))
     addressed: dict[str, list[tuple[float, float]]] = {}
     for r in records:

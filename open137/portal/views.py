@@ -29,6 +29,7 @@ from open137.directory.queries import city, locate_district
 from open137.directory.questions import form_questions
 from open137.directory.search import find_subjects
 from open137.places.queries import district_label
+from open137.places.streetmap import tile_url_template
 from open137.portal import hints
 from open137.portal.forms import AnswerForm, LookupForm, ReplyForm, SubmitForm
 from open137.portal.timeline import public_timeline
@@ -107,6 +108,7 @@ def _home_context(form: SubmitForm) -> dict[str, Any]:
         "city": here, "map_center": (here.map_center if here and here.map_center else ""),
         "map_zoom": here.map_zoom if here else 12,
         "tile_url": settings.MAP_TILE_URL,
+        "streets_url": "" if settings.MAP_TILE_URL else tile_url_template(),
         "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
     }
 

@@ -69,3 +69,11 @@ def plan_reason(reason: str) -> str:
 def named(names: dict[str, str], code: str) -> str:
     """The name of `code` in a mapping of codes to names, or the code itself."""
     return names.get(code, code) if isinstance(names, dict) else code
+
+
+@register.filter
+def department(case: object) -> str:
+    """The district department that handles a request's subject ("works"), or ""."""
+    from open137.desk.forms import department_of
+
+    return department_of(case)  # type: ignore[arg-type]

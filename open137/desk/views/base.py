@@ -15,6 +15,7 @@ from open137.core.text import persian_digits
 from open137.core.tracking import grouped
 from open137.directory.models import Staff
 from open137.directory.queries import city
+from open137.places.streetmap import tile_url_template
 
 PAGE_SIZE = 50
 
@@ -39,6 +40,7 @@ def map_config(point: tuple[float | None, float | None] | None = None,
         "center": center, "zoom": current.map_zoom if current else 12,
         "tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
         "districts": reverse("desk:districts"),
+        "streets": "" if settings.MAP_TILE_URL else tile_url_template(),
         "locate": reverse("desk:locate") if pick else "",
         "point": [lat, lon] if lat is not None and lon is not None else None,
         "pick": pick,

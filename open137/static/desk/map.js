@@ -1,4 +1,5 @@
-/* Desk maps: district outlines always, tiles only when configured, a point to show or pick.
+/* Desk maps: district outlines always, the street map (or tiles, when configured), a point
+   to show or pick.
    Settings come from a json_script block named by the map element's data-map attribute. */
 (function () {
   "use strict";
@@ -18,6 +19,9 @@
     }
     if (config.tiles) {
       L.tileLayer(config.tiles, { attribution: config.attribution || "", maxZoom: 19 }).addTo(map);
+    } else if (config.streets && window.open137StreetMap) {
+      // No tile server: the streets and their names come from the city's gazetteer.
+      window.open137StreetMap(map, { url: config.streets, lang: document.documentElement.lang });
     }
     var marker = null;
     function show(lat, lon) {
@@ -56,7 +60,7 @@
       show(parseFloat(latInput.value), parseFloat(lonInput.value));
     }
     // A place chosen in the address type-ahead (address.js) is picked like a click.
-    element.addEventListener("desk:pick", function (event) {
+    element.addEventListener("place:pick", function (event) {
       pick({ lat: event.detail.lat, lng: event.detail.lon });
       map.setView([event.detail.lat, event.detail.lon], Math.max(map.getZoom(), 15),
                   { animate: false });

@@ -141,6 +141,8 @@
     var map = L.map(el, { attributionControl: Boolean(data.tiles), zoomSnap: 0.25 });
     if (data.tiles) {
       L.tileLayer(data.tiles, { attribution: data.attribution || "", maxZoom: 19 }).addTo(map);
+    } else if (data.streets && window.open137StreetMap) {
+      window.open137StreetMap(map, { url: data.streets, lang: document.documentElement.lang });
     }
     var figure = data.figures[0];
     var range = function () {
@@ -156,7 +158,9 @@
         var t = bounds[1] > bounds[0] ? (v - bounds[0]) / (bounds[1] - bounds[0]) : 1;
         fill = colour(figure.better ? t : 1 - t);
       }
-      return { color: "#343a40", weight: 1, fillColor: fill, fillOpacity: 0.65 };
+      // At street zoom the streets show through the district's colour.
+      return { color: "#343a40", weight: 1, fillColor: fill,
+               fillOpacity: map.getZoom() >= 14 ? 0.25 : 0.65 };
     };
     var layer = L.geoJSON({ type: "FeatureCollection", features: data.features }, {
       style: style,
@@ -172,6 +176,7 @@
         }
       }
     }).addTo(map);
+    map.on("zoomend", function () { layer.setStyle(style); });
     if (layer.getBounds().isValid()) {
       map.fitBounds(layer.getBounds(), { padding: [8, 8] });
     } else if (data.center && data.center.length === 2) {

@@ -111,7 +111,7 @@
 
   showUrgent();
 
-  // The map: district outlines always; tiles only when the deployment names a tile server.
+  // The map: district outlines always, over the street map (or a tile server's tiles).
   var el = document.getElementById("portal-map");
   if (!el || !window.L) { return; }
   var L = window.L;
@@ -125,6 +125,9 @@
   }
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, {maxZoom: 19, attribution: el.dataset.attribution || ""}).addTo(map);
+  } else if (el.dataset.streetsUrl && window.open137StreetMap) {
+    // No tile server: the streets and their names come from the city's gazetteer.
+    window.open137StreetMap(map, {url: el.dataset.streetsUrl, lang: lang});
   }
   var icon = L.icon({
     iconUrl: el.dataset.marker, iconRetinaUrl: el.dataset.marker2x, shadowUrl: el.dataset.shadow,
@@ -151,6 +154,12 @@
     .catch(function () { /* the address field still works */ });
 
   map.on("click", function (e) { place(e.latlng); });
+  // A place chosen in the address type-ahead (address.js) sets the pin, and so the district.
+  el.addEventListener("place:pick", function (e) {
+    var here = L.latLng(e.detail.lat, e.detail.lon);
+    map.setView(here, Math.max(map.getZoom(), 16), {animate: false});
+    place(here);
+  });
 
   function place(latlng) {
     if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, {icon: icon}).addTo(map); }

@@ -1,29 +1,61 @@
-/* The address field's type-ahead over the city's gazetteer (GET /api/v1/places): type,
-   arrows, Enter. Choosing a place sets the address text, the point (and so the district,
-   through the map) and moves on; a typed address never chosen is placed on receipt. */
+/* An address field's type-ahead over the city's gazetteer (GET /api/v1/places): type,
+   arrows, Enter. Choosing a place sets the address text and the point: a map named by
+   data-pick-map gets a "place:pick" event (it sets its pin, and so the district), else the
+   inputs named by data-lat-input and data-lon-input are filled in; in a referral the unit
+   of the place's district (data-unit-select, data-department) is chosen. A typed address
+   never chosen is placed on receipt. Used by the desk's intake, the supervisor's
+   referrals and the portal. */
 (function () {
   "use strict";
-  var box = document.querySelector("[data-address-combobox]");
-  if (!box) { return; }
-  var input = box.querySelector("input[role=combobox]");
-  var list = document.getElementById(input.getAttribute("aria-controls"));
-  var mapElement = document.getElementById("intake-map");
-  var latInput = document.getElementById("id_lat");
-  var lonInput = document.getElementById("id_lon");
-  var source = box.getAttribute("data-source");
   var lang = document.documentElement.lang || "fa";
-  var items = [], active = -1, timer = null, seq = 0;
 
   function digits(text) {
     return lang.indexOf("fa") === 0 ? String(text).replace(/[0-9]/g, function (d) {
       return "۰۱۲۳۴۵۶۷۸۹"[Number(d)]; }) : String(text);
   }
 
+  // A field's settings are on its box (data-address-combobox) or on the input itself
+  // (data-places-source, for a form Django renders: the list is made here).
+  function setting(box, input, name, fallback) {
+    return input.getAttribute(name) || box.getAttribute(name) || fallback;
+  }
+
+  var fields = [];
+  document.querySelectorAll("[data-address-combobox]").forEach(function (box) {
+    var input = box.querySelector("input[role=combobox]");
+    if (input) { fields.push([box, input]); }
+  });
+  document.querySelectorAll("input[data-places-source]").forEach(function (input) {
+    var box = input.parentElement;
+    box.classList.add("combobox");
+    if (!document.getElementById(input.getAttribute("aria-controls"))) {
+      var made = document.createElement("ul");
+      made.id = input.getAttribute("aria-controls");
+      made.setAttribute("role", "listbox");
+      made.className = "list-group combobox-list shadow";
+      made.hidden = true;
+      input.insertAdjacentElement("afterend", made);
+    }
+    fields.push([box, input]);
+  });
+
+  fields.forEach(function (pair) {
+  var box = pair[0], input = pair[1];
+  var list = document.getElementById(input.getAttribute("aria-controls"));
+  var mapElement = document.getElementById(setting(box, input, "data-pick-map", ""));
+  var latInput = document.getElementById(setting(box, input, "data-lat-input", "id_lat"));
+  var lonInput = document.getElementById(setting(box, input, "data-lon-input", "id_lon"));
+  // A referral: the unit of the chosen place's district for the request's department.
+  var unitSelect = document.getElementById(setting(box, input, "data-unit-select", ""));
+  var department = setting(box, input, "data-department", "");
+  var source = setting(box, input, "data-places-source", "") || box.getAttribute("data-source");
+  var items = [], active = -1, timer = null, seq = 0;
+
   function render() {
     list.textContent = "";
     items.forEach(function (item, i) {
       var li = document.createElement("li");
-      li.id = "address-option-" + i;
+      li.id = list.id + "-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", i === active ? "true" : "false");
       li.className = "list-group-item list-group-item-action py-1" + (i === active ? " active" : "");
@@ -55,11 +87,20 @@
     input.value = item.address || item.name;
     close();
     if (mapElement) {
-      mapElement.dispatchEvent(new CustomEvent("desk:pick", { detail: { lat: item.lat, lon: item.lon } }));
+      mapElement.dispatchEvent(new CustomEvent("place:pick", { detail: { lat: item.lat, lon: item.lon } }));
     } else if (latInput && lonInput) {
       latInput.value = item.lat.toFixed(6);
       lonInput.value = item.lon.toFixed(6);
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
     }
+    if (unitSelect && department && item.district_code) {
+      var option = unitSelect.querySelector("option[data-code='" + item.district_code + "/" + department + "']");
+      if (option) {
+        unitSelect.value = option.value;
+        unitSelect.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+    box.dispatchEvent(new CustomEvent("place:chosen", { bubbles: true, detail: item }));
   }
 
   function search() {
@@ -109,5 +150,6 @@
     if (!option) { return; }
     event.preventDefault();
     choose(parseInt(option.getAttribute("data-index"), 10));
+  });
   });
 })();
