@@ -7,13 +7,13 @@ request's status does not allow the step). An unexpected exception is logged and
 """
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -64,11 +64,20 @@ def _reword(exc: Exception) -> None:
         exc.detail = exceptions.ErrorDetail(message, code=exc.default_code)
 
 
+def wire_names(serializer_class: type[serializers.Serializer]) -> dict[str, str]:
+    """The action's name for each input -> the API's, where a serializer's `source` says
+    they differ: the one place the API maps them, both ways."""
+    return {field.source: name for name, field in serializer_class().fields.items()
+            if field.source and field.source != name}
+
+
 @contextmanager
-def field_errors(names: Mapping[str, str] | None = None) -> Iterator[None]:
+def field_errors(serializer_class: type[serializers.Serializer] | None = None
+                 ) -> Iterator[None]:
     """Turn an action's InvalidInput into a DRF field error under the API's field name."""
     try:
         yield
     except InvalidInput as exc:
-        field = (names or {}).get(exc.field or "", exc.field) or NON_FIELD
+        names = wire_names(serializer_class) if serializer_class is not None else {}
+        field = names.get(exc.field or "", exc.field) or NON_FIELD
         raise exceptions.ValidationError({field: [str(exc)]}) from exc

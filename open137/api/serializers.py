@@ -164,12 +164,13 @@ class NumberField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
-def _text(message: Any, *, max_length: int, help_text: str | None = None
-          ) -> serializers.CharField:
-    """A required text whose every way of being missing is told in one sentence."""
+def _text(message: Any, *, max_length: int, help_text: str | None = None,
+          source: str | None = None) -> serializers.CharField:
+    """A required text whose every way of being missing is told in one sentence; `source`
+    is the action's name for it where the API's differs."""
     errors = {"required": message, "blank": message, "null": message}
     return serializers.CharField(max_length=max_length, error_messages=errors,
-                                 help_text=help_text)
+                                 help_text=help_text, **({"source": source} if source else {}))
 
 
 def _optional_text(max_length: int) -> serializers.CharField:
@@ -178,7 +179,8 @@ def _optional_text(max_length: int) -> serializers.CharField:
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    service_code = _text(_("Choose the subject of the request."), max_length=50)
+    service_code = _text(_("Choose the subject of the request."), max_length=50,
+                         source="subject")
     kind = serializers.CharField(required=False, allow_blank=True, default="", max_length=50,
                                  help_text="The kind's code (request, complaint...); the first "
                                            "kind when empty.")
@@ -188,11 +190,12 @@ class CaseCreateSerializer(serializers.Serializer):
     lat = NumberField(required=False, allow_null=True, default=None, min_value=-90,
                       max_value=90)
     long = NumberField(required=False, allow_null=True, default=None, min_value=-180,
-                       max_value=180)
+                       max_value=180, source="lon")
     address = _optional_text(500)
     district_code = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default="", max_length=50,
-        help_text="Where the request is, when there is no point: routes a district's subject.")
+        help_text="Where the request is, when there is no point: routes a district's subject.",
+        source="district")
     contact_name = _optional_text(200)
     contact_phone = _optional_text(30)
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -233,7 +236,7 @@ class CaseCreateSerializer(serializers.Serializer):
         return _valid(normalize_phone, value) if value.strip() else ""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if (attrs.get("lat") is None) != (attrs.get("long") is None):
+        if (attrs.get("lat") is None) != (attrs.get("lon") is None):
             raise serializers.ValidationError(
                 {"lat": [_("Give both latitude and longitude, or neither.")]})
         return attrs
@@ -281,7 +284,8 @@ class PlanSerializer(serializers.Serializer):
 
 
 class ReferSerializer(serializers.Serializer):
-    unit_code = _text(_("Choose the unit to refer the request to."), max_length=100)
+    unit_code = _text(_("Choose the unit to refer the request to."), max_length=100,
+                      source="unit")
     note = _optional_text(MAX_DESCRIPTION)
 
     def validate_unit_code(self, value: str) -> Unit:

@@ -4,7 +4,6 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from open137.cases import actions
 from open137.cases.models import Case, CaseEvent
 from open137.cases.permissions import can_take, sees_contact
 from open137.cases.queries import staff_of, visible_cases
+from open137.cases.steps import take_step
 from open137.cases.workflow import STEP_NAMES, Step
 from open137.core.dates import is_persian
 from open137.core.numbers import parse_id
@@ -145,15 +145,8 @@ class CaseListView(generics.ListCreateAPIView):
             raise PermissionDenied(_("Only the 137 centre's operators, supervisors and "
                                      "administrators record requests."))
         data = validated(s.CaseCreateSerializer, request)
-        with field_errors({"subject": "service_code", "lon": "long", "phone": "contact_phone",
-                           "district": "district_code"}):
-            case = actions.receive_case(
-                subject=data["service_code"], kind=data["kind"], channel=data["channel"],
-                by=request.user, description=data["description"], lat=data["lat"],
-                lon=data["long"], address=data["address"], district=data["district_code"],
-                contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                contact_email=data["contact_email"], language=data["language"],
-            )
+        with field_errors(s.CaseCreateSerializer):
+            case = actions.receive_case(by=request.user, **data)
         case = find_case(request, str(case.pk), history=True)
         return Response(show(request, case, visible=self.sees_contact), status=201,
                         headers={"Location": reverse("api:request", args=[case.pk])})
@@ -191,80 +184,29 @@ class StepView(APIView):
             raise PermissionDenied(_("You may not take the step “%(step)s” on this request.")
                                    % {"step": STEP_NAMES[self.step]})
         data = validated(self.input, request) if self.input is not None else {}
-        with field_errors({"unit": "unit_code"}):
-            self.take(case, by=request.user, **data)
+        with field_errors(self.input):
+            take_step(case, self.step, by=request.user, **data)
         return Response(show(request, find_case(request, id, history=True)))
 
-    def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        raise NotImplementedError
 
-
-def _step_schema(step: str, input: type[serializers.Serializer] | None, description: str
-                 ) -> Any:
+def _step_view(step: Step, input: type[serializers.Serializer] | None,
+               description: str) -> type[StepView]:
+    """The view of one step, with its entry in the API's schema."""
+    view = type(f"{step.name.title()}View", (StepView,),
+                {"step": step, "input": input, "__doc__": description})
     return extend_schema_view(post=extend_schema(
-        operation_id=f"requests_{step}", request=input, description=description,
-        responses={200: s.CaseDetailSerializer, **errors(400, 401, 403, 404, 409)}))
+        operation_id=f"requests_{step.value}", request=input, description=description,
+        responses={200: s.CaseDetailSerializer, **errors(400, 401, 403, 404, 409)}))(view)
 
 
-@_step_schema("accept", None, "The unit takes the request on.")
-class AcceptView(StepView):
-    step = Step.ACCEPT
-
-    def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        actions.accept_case(case, by=by)
-
-
-@_step_schema("resolve", s.ResolveSerializer,
-              "The work is done; the note tells the citizen what was done.")
-class ResolveView(StepView):
-    step, input = Step.RESOLVE, s.ResolveSerializer
-
-    @transaction.atomic
-    def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        # The result and its after-photos are one change: both are kept or neither.
-        event = actions.resolve_case(case, note=data["note"], by=by)
-        for photo in data.get("photos", []):
-            actions.add_attachment(case, file=photo, by=by, event=event)
-
-
-@_step_schema("return", s.ReturnSerializer,
-              "Not this unit's: back to the 137 centre, with the reason.")
-class ReturnView(StepView):
-    step, input = Step.RETURN, s.ReturnSerializer
-
-    def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        actions.return_case(case, reason=data["reason"], by=by)
-
-
-@_step_schema("plan", s.PlanSerializer,
-              "Long-term work: why it must wait, and the date it is expected.")
-class PlanView(StepView):
-    step, input = Step.PLAN, s.PlanSerializer
-
-    def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        actions.plan_case(case, reason=data["reason"], expected_date=data["expected_date"],
-                          note=data["note"], by=by)
-
-
-@_step_schema("reject", s.RejectSerializer,
-              "It cannot be done; the reason is shown to the citizen.")
-class RejectView(StepView):
-    step, input = Step.REJECT, s.RejectSerializer
-
-    def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        actions.reject_case(case, reason=data["reason"], by=by)
-
-
-@_step_schema("refer", s.ReferSerializer,
-              "Refer (or re-refer) to a unit; its deadlines start again. Supervisors.")
-class ReferView(StepView):
-    step, input = Step.REFER, s.ReferSerializer
-
-    def take(self, case: Case, *, by: Any, **data: Any) -> None:
-        actions.refer_case(case, unit=data["unit_code"], note=data["note"], by=by)
-
-
-STEPS: dict[str, type[StepView]] = {
-    "accept": AcceptView, "resolve": ResolveView, "return": ReturnView, "plan": PlanView,
-    "reject": RejectView, "refer": ReferView,
-}
+STEPS: dict[str, type[StepView]] = {step.value: _step_view(step, input, description)
+                                    for step, input, description in (
+    (Step.ACCEPT, None, "The unit takes the request on."),
+    (Step.RESOLVE, s.ResolveSerializer,
+     "The work is done; the note tells the citizen what was done."),
+    (Step.RETURN, s.ReturnSerializer, "Not this unit's: back to the 137 centre, with the reason."),
+    (Step.PLAN, s.PlanSerializer, "Long-term work: why it must wait, and the date it is expected."),
+    (Step.REJECT, s.RejectSerializer, "It cannot be done; the reason is shown to the citizen."),
+    (Step.REFER, s.ReferSerializer,
+     "Refer (or re-refer) to a unit; its deadlines start again. Supervisors."),
+)}

@@ -2,9 +2,8 @@
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -35,25 +34,26 @@ from open137.cases.workflow import (
     facts_after,
     target,
 )
-from open137.core import bulk, tracking
+from open137.core import tracking
 from open137.core.errors import DomainError, IllegalTransition, InvalidInput
 from open137.core.phones import normalize_phone
 from open137.core.text import normalize_text
-from open137.deadlines.calendar import deadlines
-from open137.deadlines.queries import deadlines_for, working_calendar
+from open137.deadlines.calendar import WorkingCalendar, deadlines
+from open137.deadlines.queries import working_calendar
 from open137.directory.models import City, District, Kind, Subject, Unit
 from open137.directory.queries import RoutingContext, route, routing_context, triage_unit
-from open137.places.index import current_versions
 from open137.places.search import Found, place_address, place_in_text
 
 log = logging.getLogger(__name__)
 User = AbstractBaseUser | AnonymousUser | None
 MAX_DESCRIPTION = 4000
 _UNCHANGED: Any = object()
+CHANNELS = frozenset(Channel.values)
 T = TypeVar("T")
 
 
-def _actor(by: User) -> Any:
+def acting_user(by: User) -> Any:
+    """The signed-in user who acts, or None: the system (or an anonymous visitor)."""
     return by if by is not None and getattr(by, "is_authenticated", False) else None
 
 
@@ -77,7 +77,7 @@ def transition(case: Case, step: Step, *, by: User, at: datetime | None = None,
         setattr(locked, name, value)
     locked.save()
     event = CaseEvent.objects.create(
-        case=locked, step=step, at=at, actor=_actor(by),
+        case=locked, step=step, at=at, actor=acting_user(by),
         from_status=from_status, to_status=to, from_unit=from_unit, to_unit=locked.unit,
         note=note, reason=reason, public=public, data=data or {},
     )
@@ -92,6 +92,36 @@ def _facts(case: Case) -> dict[str, Any]:
     return {name: getattr(case, name) for name in (*FACTS, "paused_at")}
 
 
+def check_intake(*, subject: Subject, channel: str, lat: float | None, lon: float | None,
+                 description: str, contact_phone: str,
+                 clean: Callable[[str], str] = normalize_text) -> tuple[str, str]:
+    """The checks every new request passes, live or imported: (description, phone) cleaned,
+    or InvalidInput. `clean` is normalize_text, or a remembering one for an import."""
+    if not subject.active:
+        raise InvalidInput(_("This subject is no longer in use."), field="subject")
+    if channel not in CHANNELS:
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    _check_point(lat, lon)
+    description = clean(description)
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(_("The description may be at most %(n)s characters.")
+                           % {"n": MAX_DESCRIPTION}, field="description")
+    try:
+        phone = normalize_phone(contact_phone) if contact_phone.strip() else ""
+    except InvalidInput as e:
+        raise InvalidInput(str(e), field="contact_phone") from e
+    return description, phone
+
+
+def due_dates(subject: Subject, at: datetime, *,
+              calendar: WorkingCalendar | None = None) -> tuple[datetime, datetime]:
+    """(respond_by, resolve_by) for a request of this subject referred at `at`, by the
+    city's working calendar (or `calendar`, read once by the caller)."""
+    return deadlines(at, respond_hours=subject.respond_hours,
+                     resolve_days=subject.resolve_days, urgent=subject.urgent,
+                     calendar=calendar or working_calendar())
+
+
 def _check_point(lat: float | None, lon: float | None) -> None:
     if (lat is None) != (lon is None):
         raise InvalidInput(_("Give both latitude and longitude, or neither."), field="lat")
@@ -100,7 +130,7 @@ def _check_point(lat: float | None, lon: float | None) -> None:
     if not (math.isfinite(lat) and -90 <= lat <= 90):
         raise InvalidInput(_("Latitude must be a number between -90 and 90."), field="lat")
     if not (math.isfinite(lon) and -180 <= lon <= 180):
-        raise InvalidInput(_("Longitude must be a number between -180 and 180."), field="long")
+        raise InvalidInput(_("Longitude must be a number between -180 and 180."), field="lon")
 
 
 def subject_by_code(code: str) -> Subject:
@@ -140,16 +170,8 @@ def receive_case(
     when it is sure of the address; with `place_from_description` (a free text, an SMS),
     from a place the description names plainly.
     """
-    if not subject.active:
-        raise InvalidInput(_("This subject is no longer in use."), field="subject")
-    if channel not in Channel.values:
-        raise InvalidInput(_("Unknown channel."), field="channel")
-    _check_point(lat, lon)
-    description = normalize_text(description)
-    if len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(_("The description may be at most %(n)s characters.")
-                           % {"n": MAX_DESCRIPTION}, field="description")
-    phone = normalize_phone(contact_phone) if contact_phone.strip() else ""
+    description, phone = check_intake(subject=subject, channel=channel, lat=lat, lon=lon,
+                                      description=description, contact_phone=contact_phone)
     ctx = context or routing_context()
     kind = kind or ctx.first_kind
     if kind is None:
@@ -157,7 +179,7 @@ def receive_case(
     address = normalize_text(address)
     placed: dict[str, Any] | None = None
     if lat is None and district is None and (address or place_from_description):
-        found = _place(address, description if place_from_description else "", ctx)
+        found = find_place(address, description if place_from_description else "", ctx)
         if found is not None:
             lat, lon = found.lat, found.lon
             placed = placed_from(found, source="address" if address else "description")
@@ -167,7 +189,7 @@ def receive_case(
         lon=lon, address=address, district=district,
         contact_name=normalize_text(contact_name), contact_phone=phone,
         contact_email=contact_email.strip(), contact_chat=str(contact_chat or "").strip()[:32],
-        language=language, created_at=at or timezone.now(), created_by=_actor(by),
+        language=language, created_at=at or timezone.now(), created_by=acting_user(by),
         external_id=external_id, priority=Priority.URGENT if subject.urgent else Priority.NORMAL,
         attributes=attributes or {},
     )
@@ -177,7 +199,7 @@ def receive_case(
     return in_transaction(lambda: _record_received(case, by=by, ctx=ctx, receipt=receipt))
 
 
-def _place(address: str, text: str, ctx: RoutingContext) -> Found | None:
+def find_place(address: str, text: str, ctx: RoutingContext) -> Found | None:
     """The gazetteer's place for an address (or a free text) when it is sure; a failing
     gazetteer never loses the request, which is then routed as if nothing was found."""
     try:
@@ -241,16 +263,14 @@ def _record_received(case: Case, *, by: User, ctx: RoutingContext,
         unit = unit or Unit.objects.get(code=decision.unit_code)
         step, public = Step.REFER, True
         case.referred_at = at
-        case.respond_by, case.resolve_by = deadlines_for(
-            at, respond_hours=case.subject.respond_hours,
-            resolve_days=case.subject.resolve_days, urgent=case.subject.urgent,
-            version=ctx.version)
+        case.respond_by, case.resolve_by = due_dates(
+            case.subject, at, calendar=working_calendar(ctx.version))
     case.unit, case.status = unit, target(step, Status.RECEIVED)
     for name, value in facts_after(step, Status.RECEIVED, at, _facts(case)).items():
         setattr(case, name, value)
     case.tracking_code = _new_tracking_code()
     case.save(force_insert=True)
-    actor = _actor(by)
+    actor = acting_user(by)
     received, routed = CaseEvent.objects.bulk_create([
         CaseEvent(case=case, step=Step.RECEIVE, at=at, actor=actor,
                   to_status=Status.RECEIVED, data={"channel": case.channel, **(receipt or {})}),
@@ -280,12 +300,15 @@ def route_case(case: Case, *, by: User, at: datetime | None = None) -> CaseEvent
 def _refer(case: Case, unit: Unit, *, by: User, at: datetime | None, note: str,
            **fields: Any) -> CaseEvent:
     at = at or timezone.now()
-    respond_by, resolve_by = deadlines_for(at, respond_hours=case.subject.respond_hours,
-                                           resolve_days=case.subject.resolve_days,
-                                           urgent=case.subject.urgent)
-    return transition(case, Step.REFER, by=by, at=at, unit=unit, note=note,
-                      referred_at=at, respond_by=respond_by, resolve_by=resolve_by,
-                      responded_at=None, resolved_at=None, overdue=False, **fields)
+    return transition(case, Step.REFER, by=by, at=at, unit=unit, note=note, referred_at=at,
+                      **_deadlines_start(case.subject, at), **fields)
+
+
+def _deadlines_start(subject: Subject, at: datetime) -> dict[str, Any]:
+    """The unit's clock starts again at `at`: new deadlines, nothing done yet."""
+    respond_by, resolve_by = due_dates(subject, at)
+    return {"respond_by": respond_by, "resolve_by": resolve_by, "responded_at": None,
+            "resolved_at": None, "overdue": False}
 
 
 @transaction.atomic
@@ -298,9 +321,9 @@ def refer_case(case: Case, *, unit: Unit, by: User, note: str = "",
     none, with the address when it has none either.
     """
     if not unit.active or unit.is_triage:
-        raise InvalidInput(_("Choose an active unit that acts on requests."), field="unit_code")
+        raise InvalidInput(_("Choose an active unit that acts on requests."), field="unit")
     if case.unit_id == unit.pk and case.status == Status.REFERRED:
-        raise InvalidInput(_("The request is already referred to this unit."), field="unit_code")
+        raise InvalidInput(_("The request is already referred to this unit."), field="unit")
     _check_point(lat, lon)
     place: dict[str, Any] = {}
     data: dict[str, Any] = {}
@@ -323,8 +346,9 @@ def _first_action(case: Case, at: datetime) -> dict[str, Any]:
     return {} if case.responded_at else {"responded_at": at}
 
 
-def _required(text: str, field: str, message: str) -> str:
-    text = normalize_text(text)
+def _required(text: str, field: str, message: str,
+              clean: Callable[[str], str] = normalize_text) -> str:
+    text = clean(text)
     if not text:
         raise InvalidInput(message, field=field)
     return text
@@ -364,22 +388,34 @@ def plan_case(case: Case, *, reason: str, expected_date: date, by: User, note: s
                       **_first_action(case, at))
 
 
+def result_text(step: Step, text: str, *,
+                clean: Callable[[str], str] = normalize_text) -> str:
+    """A result's text (what was done, or why it cannot be done), which the citizen reads:
+    cleaned, and required; for live and imported results alike."""
+    if step == Step.RESOLVE:
+        return _required(text, "note", _("Write what was done; the citizen will read it."),
+                         clean=clean)
+    return _required(text, "reason", _("Say why the request cannot be done."), clean=clean)
+
+
+def _give_result(case: Case, step: Step, text: str, *, by: User,
+                 at: datetime | None) -> CaseEvent:
+    text = result_text(step, text)
+    at = at or timezone.now()
+    return transition(case, step, by=by, at=at, note=text, result_note=text, resolved_at=at,
+                      **_first_action(case, at))
+
+
 @transaction.atomic
 def reject_case(case: Case, *, reason: str, by: User, at: datetime | None = None) -> CaseEvent:
     """The request cannot be done; the reason is shown to the citizen."""
-    reason = _required(reason, "reason", _("Say why the request cannot be done."))
-    at = at or timezone.now()
-    return transition(case, Step.REJECT, by=by, at=at, note=reason, result_note=reason,
-                      resolved_at=at, **_first_action(case, at))
+    return _give_result(case, Step.REJECT, reason, by=by, at=at)
 
 
 @transaction.atomic
 def resolve_case(case: Case, *, note: str, by: User, at: datetime | None = None) -> CaseEvent:
     """The work is done; the note tells the citizen what was done."""
-    note = _required(note, "note", _("Write what was done; the citizen will read it."))
-    at = at or timezone.now()
-    return transition(case, Step.RESOLVE, by=by, at=at, note=note, result_note=note,
-                      resolved_at=at, **_first_action(case, at))
+    return _give_result(case, Step.RESOLVE, note, by=by, at=at)
 
 
 @transaction.atomic
@@ -398,13 +434,9 @@ def close_case(case: Case, *, by: User, note: str = "", satisfied: bool | None =
 def reopen_case(case: Case, *, by: User, note: str = "", at: datetime | None = None) -> CaseEvent:
     """The citizen objects to the result: back to the same unit, with new deadlines."""
     at = at or timezone.now()
-    respond_by, resolve_by = deadlines_for(at, respond_hours=case.subject.respond_hours,
-                                           resolve_days=case.subject.resolve_days,
-                                           urgent=case.subject.urgent)
     return transition(case, Step.REOPEN, by=by, at=at, note=normalize_text(note),
-                      respond_by=respond_by, resolve_by=resolve_by, resolved_at=None,
-                      responded_at=None, overdue=False, satisfied=False, satisfaction_at=at,
-                      data={"satisfied": False})
+                      **_deadlines_start(case.subject, at), satisfied=False,
+                      satisfaction_at=at, data={"satisfied": False})
 
 
 @transaction.atomic
@@ -577,7 +609,7 @@ def record_step(case: Case, step: Step, *, by: User, at: datetime | None = None,
     if fields:
         locked.save(update_fields=[*fields, "updated_at"])
     event = CaseEvent.objects.create(
-        case=locked, step=step, at=at or timezone.now(), actor=_actor(by),
+        case=locked, step=step, at=at or timezone.now(), actor=acting_user(by),
         from_status=locked.status, to_status=locked.status, from_unit=locked.unit,
         to_unit=locked.unit, note=note, public=False, data=data,
     )
@@ -645,349 +677,8 @@ def add_attachment(case: Case, *, file: File | None = None, url: str = "", by: U
     if event is not None and event.case_id != case.pk:
         raise InvalidInput(_("The step belongs to another request."), field="event")
     attachment = Attachment.objects.create(
-        case=case, event=event, file=file or "", url=url, added_by=_actor(by),
+        case=case, event=event, file=file or "", url=url, added_by=acting_user(by),
         content_type=(getattr(file, "content_type", "") or "")[:100] if file else "",
     )
     messages.on_attachment(case, attachment)
     return attachment
-
-
-@dataclass(frozen=True)
-class ImportedCase:
-    """A request from another system with its history, as import_cases takes it.
-
-    `result` is "", "resolved" or "rejected"; a closing time alone means resolved, and
-    `result_at` defaults to the closing time.
-    """
-
-    subject: Subject
-    created_at: datetime
-    channel: str = Channel.IMPORT
-    kind: Kind | None = None
-    description: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    address: str = ""
-    district: District | None = None
-    contact_name: str = ""
-    contact_phone: str = ""
-    contact_email: str = ""
-    language: str = "fa"
-    external_id: str = ""
-    accepted_at: datetime | None = None
-    result: str = ""
-    result_at: datetime | None = None
-    result_note: str = ""
-    closed_at: datetime | None = None
-
-
-@transaction.atomic
-def import_cases(rows: Sequence[ImportedCase], *, by: User) -> list[int | InvalidInput]:
-    """Record requests from another system with their history, in bulk, by the same rules."""
-    # The steps of receive_case, route_case, accept_case, resolve_case, reject_case and
-    # close_case, played on plain values and written with one bulk insert per table: one
-    # row at a time through the ORM is far too slow for a city's years of history.
-    # History is not news, so nobody is notified. Returns the new request's id for each
-    # row, or the error that kept it out.
-    return save_imported(play_imported(rows, context=ImportContext(by)))
-
-
-def play_imported(rows: Sequence[ImportedCase], *, context: "ImportContext") -> "PlayedImport":
-    """Check each row and play its history on plain values; nothing is written yet.
-
-    Writes nothing (the context has read what it needs), so an import can play the next
-    batch while the database is still writing this one; it only reads the gazetteer, once
-    per address text, for rows with an address and no point.
-    """
-    history = PlayedImport(context)
-    for row in rows:
-        try:
-            history.play(row)
-        except InvalidInput as e:
-            history.outcomes.append(e)
-        else:
-            history.outcomes.append(len(history.cases) - 1)
-    return history
-
-
-@transaction.atomic
-def save_imported(played: "PlayedImport", *,
-                  keep: Sequence[int] | None = None) -> list[int | InvalidInput]:
-    """Write the played rows (or only those at the positions in `keep`, in that order).
-
-    Returns the new request's id for each of them, or the error that kept it out.
-    """
-    outcomes = played.outcomes if keep is None else [played.outcomes[i] for i in keep]
-    ids = iter(played.save([o for o in outcomes if not isinstance(o, InvalidInput)]))
-    return [o if isinstance(o, InvalidInput) else next(ids) for o in outcomes]
-
-
-def _imported_steps(row: ImportedCase, now: datetime,
-                    clean: Any = normalize_text) -> list[tuple[Step, datetime, str]]:
-    """The steps after routing that an imported row's history asks for, checked."""
-    result = row.result or (Status.RESOLVED if row.closed_at else "")
-    if result not in {"", Status.RESOLVED, Status.REJECTED}:
-        raise InvalidInput(_("A result is either resolved or rejected."), field="result")
-    result_at = row.result_at or row.closed_at
-    steps: list[tuple[Step, datetime, str]] = []
-    if row.accepted_at:
-        steps.append((Step.ACCEPT, row.accepted_at, ""))
-    if result:
-        if result_at is None:
-            raise InvalidInput(_("A finished request needs the time it was finished."),
-                               field="closed_at")
-        note = clean(row.result_note)
-        if result == Status.RESOLVED:
-            if not note:  # the same rule as resolve_case
-                raise InvalidInput(_("Write what was done; the citizen will read it."),
-                                   field="note")
-            steps.append((Step.RESOLVE, result_at, note))
-        else:
-            if not note:  # the same rule as reject_case
-                raise InvalidInput(_("Say why the request cannot be done."), field="reason")
-            steps.append((Step.REJECT, result_at, note))
-    if row.closed_at:
-        steps.append((Step.CLOSE, row.closed_at, ""))
-    times = [row.created_at] + [at for _step, at, _note in steps]
-    for t in times:
-        if t.tzinfo is None or t.utcoffset() is None:
-            raise InvalidInput(_("Every time must carry its time zone."), field="created_at")
-    if times != sorted(times):
-        raise InvalidInput(_("The times are out of order: a request cannot be finished "
-                             "before it was received."), field="closed_at")
-    if times[-1] > now:
-        raise InvalidInput(_("A time in the request's history is in the future."),
-                           field="created_at")
-    return steps
-
-
-# Routing decisions for requests without a point, by (subject, handler, district), kept
-# while the city's configuration version stays the same: years of history repeat a few
-# thousand combinations, and asking route() once for each is enough.
-_decisions: dict[Any, Any] = {}
-
-
-class ImportContext:
-    """What playing imported rows needs from the database, read once for a whole import."""
-
-    def __init__(self, by: User) -> None:
-        actor = _actor(by)
-        self.actor_id = actor.pk if actor is not None else None
-        kind = Kind.objects.filter(active=True).order_by("position").first()
-        if kind is None:
-            raise InvalidInput(_("Load a city pack first."), field="kind")
-        self.kind: Kind = kind
-        self.triage_id = triage_unit().pk
-        self.districts = dict(District.objects.values_list("code", "pk"))
-        self.units = dict(Unit.objects.values_list("code", "pk"))
-        self.calendar = working_calendar()
-        self.routing = routing_context()
-        self.channels = frozenset(Channel.values)
-        version = City.objects.values_list("config_version", flat=True).first() or ""
-        if _decisions.get("version") != version:
-            _decisions.clear()
-            _decisions["version"] = version
-        self.decisions = _decisions
-        self.case_base = {f.attname: f.get_default() for f in Case._meta.concrete_fields
-                          if not f.primary_key}
-        self.event_base = {f.attname: f.get_default() for f in CaseEvent._meta.concrete_fields
-                           if not f.primary_key}
-        # Addresses without a point are placed from the gazetteer, each text once per
-        # import (a city's history repeats its streets); none at all without a gazetteer.
-        self.gazetteer = bool(current_versions()[0])
-        self.places: dict[str, dict[str, Any] | None] = {}
-
-    def place(self, address: str) -> dict[str, Any] | None:
-        """The history's record of the place for an address the gazetteer is sure of."""
-        if not self.gazetteer or not address:
-            return None
-        if address not in self.places:
-            found = _place(address, "", self.routing)
-            self.places[address] = (placed_from(found, source="address")
-                                    if found is not None else None)
-        return self.places[address]
-
-
-class PlayedImport:
-    """Imported rows played through the lifecycle on plain values, saved at once later."""
-
-    def __init__(self, context: ImportContext) -> None:
-        self.context = context
-        self.actor_id = context.actor_id
-        self.now = timezone.now()  # every request's updated_at: the time of the import
-        self.kind = context.kind
-        self.triage_id = context.triage_id
-        self.districts = context.districts
-        self.units = context.units
-        self.calendar = context.calendar
-        self.channels = context.channels
-        self.decisions = context.decisions
-        self.due: dict[tuple[datetime, int, int, bool], tuple[datetime, datetime]] = {}
-        self.case_base = context.case_base
-        self.event_base = context.event_base
-        self.cases: list[dict[str, Any]] = []
-        self.events: list[list[dict[str, Any]]] = []
-        self.outcomes: list[int | InvalidInput] = []  # per row played: its case, or error
-        self.texts: dict[str, str] = {}
-
-    def _clean(self, text: str) -> str:
-        """normalize_text, remembered: imported texts repeat (addresses, notes, types)."""
-        if not text:
-            return ""
-        clean = self.texts.get(text)
-        if clean is None:
-            clean = self.texts[text] = normalize_text(text)
-        return clean
-
-    def play(self, row: ImportedCase) -> None:
-        """Check one row and add its request and events, or raise InvalidInput."""
-        subject = row.subject
-        if not subject.active:
-            raise InvalidInput(_("This subject is no longer in use."), field="subject")
-        if row.channel not in self.channels:
-            raise InvalidInput(_("Unknown channel."), field="channel")
-        _check_point(row.lat, row.lon)
-        description = self._clean(row.description)
-        if len(description) > MAX_DESCRIPTION:
-            raise InvalidInput(_("The description may be at most %(n)s characters.")
-                               % {"n": MAX_DESCRIPTION}, field="description")
-        phone = normalize_phone(row.contact_phone) if row.contact_phone.strip() else ""
-        steps = _imported_steps(row, self.now, self._clean)
-        at = row.created_at
-        case = {
-            **self.case_base, "subject_id": subject.pk,
-            "kind_id": (row.kind or self.kind).pk, "channel": row.channel,
-            "description": description, "lat": row.lat, "lon": row.lon,
-            "address": self._clean(row.address),
-            "district_id": row.district.pk if row.district else None,
-            "contact_name": self._clean(row.contact_name), "contact_phone": phone,
-            "contact_email": row.contact_email.strip(), "language": row.language,
-            "created_at": at, "updated_at": self.now, "created_by_id": self.actor_id,
-            "external_id": row.external_id,
-            "priority": Priority.URGENT if subject.urgent else Priority.NORMAL,
-        }
-        receipt: dict[str, Any] = {"channel": row.channel}
-        if row.lat is None and row.district is None and case["address"]:
-            placed = self.context.place(case["address"])
-            if placed is not None:
-                case["lat"], case["lon"] = placed["lat"], placed["lon"]
-                receipt["placed"] = placed
-                row = replace(row, lat=placed["lat"], lon=placed["lon"])
-        events = [{**self.event_base, "step": Step.RECEIVE, "at": at, "actor_id": self.actor_id,
-                   "to_status": Status.RECEIVED, "data": receipt}]
-        self._route(case, events, row)
-        for step, when, note in steps:
-            first: dict[str, Any] = {} if case["responded_at"] else {"responded_at": when}
-            if step is Step.ACCEPT:
-                if case["status"] == Status.TRIAGE:  # no unit took it, so none accepted it
-                    continue
-                self._step(case, events, step, when, **first)
-            elif step in {Step.RESOLVE, Step.REJECT}:
-                self._step(case, events, step, when, note=note, result_note=note,
-                           resolved_at=when, **first)
-            else:
-                self._step(case, events, step, when, closed_at=when)
-        self._overdue(case, events)
-        self.cases.append(case)
-        self.events.append(events)
-
-    def _overdue(self, case: dict[str, Any], events: list[dict[str, Any]]) -> None:
-        """mark_overdue for each deadline that passed before the import, at its due time.
-
-        An open request from years ago has deadlines long past: flagged here, as the
-        deadline watcher would have flagged it then, the watcher finds them done instead
-        of flagging them all now and telling every unit manager about old history.
-        """
-        if case["status"] not in DEADLINES_RUN or case["unit_id"] is None:
-            return
-        running = (("respond", None if case["responded_at"] else case["respond_by"]),
-                   ("resolve", case["resolve_by"]))
-        for deadline, due in running:
-            if due is not None and due <= self.now:
-                events.append({**self.event_base, "step": Step.OVERDUE, "at": due,
-                               "actor_id": None, "from_status": case["status"],
-                               "to_status": case["status"], "from_unit_id": case["unit_id"],
-                               "to_unit_id": case["unit_id"], "public": False,
-                               "data": {"deadline": deadline, "due": due.isoformat()}})
-                case["overdue"] = True
-
-    def _route(self, case: dict[str, Any], events: list[dict[str, Any]],
-               row: ImportedCase) -> None:
-        """route_case on plain values; the system routes, so no actor."""
-        subject, at = row.subject, row.created_at
-        code = row.district.code if row.district else None
-        if row.lat is None:  # without a point the answer depends on subject and district only
-            key = (subject.pk, subject.handler, code)
-            if key not in self.decisions:
-                self.decisions[key] = route(subject, lat=None, lon=None, district_code=code,
-                                           context=self.context.routing)
-            decision = self.decisions[key]
-        else:
-            decision = route(subject, lat=row.lat, lon=row.lon, district_code=code,
-                             context=self.context.routing)
-        district_id = self.districts[decision.district_code] if decision.district_code else None
-        data = {"reason": str(decision.reason)}
-        if decision.unit_code is None:
-            self._step(case, events, Step.TRIAGE, at, actor_id=None, unit_id=self.triage_id,
-                       public=False, data=data, district_id=district_id)
-            return
-        key_due = (at, subject.respond_hours, subject.resolve_days, subject.urgent)
-        if key_due not in self.due:
-            self.due[key_due] = deadlines(at, respond_hours=subject.respond_hours,
-                                          resolve_days=subject.resolve_days,
-                                          urgent=subject.urgent, calendar=self.calendar)
-        respond_by, resolve_by = self.due[key_due]
-        self._step(case, events, Step.REFER, at, actor_id=None,
-                   unit_id=self.units[decision.unit_code], data=data, district_id=district_id,
-                   referred_at=at, respond_by=respond_by, resolve_by=resolve_by,
-                   responded_at=None, resolved_at=None, overdue=False)
-
-    def _step(self, case: dict[str, Any], events: list[dict[str, Any]], step: Step,
-              at: datetime, *, actor_id: Any = _UNCHANGED, unit_id: Any = _UNCHANGED,
-              note: str = "", public: bool = True, data: dict[str, Any] | None = None,
-              **fields: Any) -> None:
-        """`transition` on plain values: check the table, change the row, append the event."""
-        to = target(step, case["status"])
-        event = {**self.event_base, "step": step, "at": at,
-                 "actor_id": self.actor_id if actor_id is _UNCHANGED else actor_id,
-                 "from_status": case["status"], "to_status": to,
-                 "from_unit_id": case["unit_id"], "note": note, "public": public,
-                 "data": data or {}}
-        case.update(facts_after(step, case["status"], at, case))
-        case["status"] = to
-        if unit_id is not _UNCHANGED:
-            case["unit_id"] = unit_id
-        case.update(fields)
-        event["to_unit_id"] = case["unit_id"]
-        events.append(event)
-
-    def save(self, positions: Sequence[int] | None = None) -> list[int]:
-        """Insert the requests (those at `positions` in self.cases, or all), then their
-        events; the new ids in that order."""
-        if positions is None:
-            positions = range(len(self.cases))
-        cases = [self.cases[i] for i in positions]
-        if not cases:
-            return []
-        ids = bulk.reserve_ids(Case, len(cases))
-        for case, pk, code in zip(cases, ids, _free_tracking_codes(len(cases)), strict=True):
-            case["id"], case["tracking_code"] = pk, code
-        bulk.insert_rows(Case, cases)
-        events = []
-        for pk, i in zip(ids, positions, strict=True):
-            for event in self.events[i]:
-                event["case_id"] = pk
-                events.append(event)
-        bulk.insert_rows(CaseEvent, events)
-        return ids
-
-
-def _free_tracking_codes(count: int) -> list[str]:
-    """`count` new tracking codes that no request has yet."""
-    codes: set[str] = set()
-    while len(codes) < count:
-        fresh = list(set(tracking.new_codes(count - len(codes))) - codes)
-        taken = {code for (code,) in bulk.select_in(Case, "tracking_code", fresh,
-                                                     select=["tracking_code"])}
-        codes.update(c for c in fresh if c not in taken)
-    return list(codes)

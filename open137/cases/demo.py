@@ -26,7 +26,7 @@ from open137.cases.workflow import Status
 from open137.directory.actions import default_pack_path, set_staff_role
 from open137.directory.models import District, Kind, Staff, Subject, Unit
 from open137.notifications import actions as outbox
-from open137.notifications.texts import Kind as MessageKind
+from open137.notifications.texts import MessageKind
 
 CENTRE_USERS = [
     ("admin", Staff.Role.ADMIN),

@@ -35,7 +35,7 @@ from open137.cases.workflow import Status, Step
 from open137.core.dates import format_date
 from open137.directory.models import Staff, Unit
 from open137.notifications import actions as outbox
-from open137.notifications.texts import Kind
+from open137.notifications.texts import MessageKind
 
 # Events older than this when they are written are history, not news.
 BACKFILL = timedelta(hours=24)
@@ -62,9 +62,10 @@ WEBHOOK_EVENTS: dict[str, str] = {
 
 # What the citizen hears at each step (beyond the receipt, a referral and thanks).
 CITIZEN_KINDS: dict[str, str] = {
-    Step.PLAN: Kind.PLANNED, Step.RESOLVE: Kind.RESOLVED, Step.REJECT: Kind.REJECTED,
-    Step.REOPEN: Kind.REOPENED, Step.LINK_DUPLICATE: Kind.LINKED, Step.PLAN_DUE: Kind.PLAN_DUE,
-    Step.ASK: Kind.QUESTION, Step.EXPIRE: Kind.UNANSWERED,
+    Step.PLAN: MessageKind.PLANNED, Step.RESOLVE: MessageKind.RESOLVED,
+    Step.REJECT: MessageKind.REJECTED, Step.REOPEN: MessageKind.REOPENED,
+    Step.LINK_DUPLICATE: MessageKind.LINKED, Step.PLAN_DUE: MessageKind.PLAN_DUE,
+    Step.ASK: MessageKind.QUESTION, Step.EXPIRE: MessageKind.UNANSWERED,
 }
 
 # The steps whose outcome a follower hears about.
@@ -86,7 +87,7 @@ def on_received(case: Case, event: CaseEvent) -> None:
     if not _is_news(case, event):
         return
     referred = case.status == Status.REFERRED and case.unit is not None
-    kind = Kind.RECEIPT_REFERRAL if referred else Kind.RECEIPT
+    kind = MessageKind.RECEIPT_REFERRAL if referred else MessageKind.RECEIPT
     # An SMS that created the request is answered at once, quiet hours or not: the citizen
     # has just written and is waiting for the code.
     _tell_citizen(case, event, kind, urgent=_urgent(case) or case.channel == Channel.SMS)
@@ -103,26 +104,26 @@ def on_event(case: Case, event: CaseEvent) -> None:
         # Thanks and a reopening answer the citizen's own answer, and a question waits for
         # the citizen: they go out at once.
         _tell_citizen(case, event, kind, urgent=_urgent(case) or kind in {
-            Kind.THANKS, Kind.REOPENED, Kind.QUESTION})
+            MessageKind.THANKS, MessageKind.REOPENED, MessageKind.QUESTION})
     if step in OUTCOMES:
         _tell_followers(case, event)
     if step == Step.REMIND:
-        _tell_staff(case, event, Kind.REMINDER, _unit_staff(case.unit))
+        _tell_staff(case, event, MessageKind.REMINDER, _unit_staff(case.unit))
     elif step == Step.OVERDUE:
         # The unit's managers by email; the supervisors as they asked (an escalation).
-        _tell_staff(case, event, Kind.OVERDUE, _managers(case.unit))
-        _alert_supervisors(case, event, Kind.OVERDUE)
+        _tell_staff(case, event, MessageKind.OVERDUE, _managers(case.unit))
+        _alert_supervisors(case, event, MessageKind.OVERDUE)
     elif step == Step.PLAN_DUE:
-        _tell_staff(case, event, Kind.PLAN_DUE_UNIT, _unit_staff(case.unit))
+        _tell_staff(case, event, MessageKind.PLAN_DUE_UNIT, _unit_staff(case.unit))
 
 
 def _citizen_kind(case: Case, event: CaseEvent) -> str | None:
     step = event.step
     if step == Step.REFER:
         # The referral made by routing at receipt is already in the receipt.
-        return None if event.from_status == Status.RECEIVED else Kind.REFERRAL
+        return None if event.from_status == Status.RECEIVED else MessageKind.REFERRAL
     if step == Step.CLOSE:
-        return Kind.THANKS if event.data.get("satisfied") is True else None
+        return MessageKind.THANKS if event.data.get("satisfied") is True else None
     return CITIZEN_KINDS.get(step)
 
 
@@ -163,14 +164,14 @@ def _tell_citizen(case: Case, event: CaseEvent, kind: str, *, urgent: bool) -> N
     language = case.language or settings.LANGUAGE_CODE
     with override(language):
         values = citizen_values(case, event)
-        buttons = satisfaction_buttons(case.pk, event.pk) if kind == Kind.RESOLVED else None
+        buttons = satisfaction_buttons(case.pk, event.pk) if kind == MessageKind.RESOLVED else None
     key = f"case-{case.pk}:event-{event.pk}:{kind}"
     now = _when(event)
     if case.contact_chat:
         # The chat replaces the SMS: the citizen is there, and it costs nothing.
         outbox.enqueue_chat(to=case.contact_chat, kind=kind, values=values, language=language,
                             case_id=case.pk, key=f"{key}:chat", now=now, buttons=buttons,
-                            wording=Kind.RESOLVED_CHAT if buttons else None)
+                            wording=MessageKind.RESOLVED_CHAT if buttons else None)
     elif case.contact_phone:
         outbox.enqueue_sms(to=case.contact_phone, kind=kind, values=values, language=language,
                            case_id=case.pk, urgent=urgent, key=f"{key}:sms", now=now)
@@ -190,15 +191,15 @@ def _tell_followers(case: Case, event: CaseEvent) -> None:
                 values["note"] = _("%(reason)s; expected date: %(date)s") % values
         key = f"case-{case.pk}:event-{event.pk}:followed-{follower.pk}"
         if follower.chat:
-            outbox.enqueue_chat(to=follower.chat, kind=Kind.FOLLOWED, values=values,
+            outbox.enqueue_chat(to=follower.chat, kind=MessageKind.FOLLOWED, values=values,
                                 language=language, case_id=case.pk, key=f"{key}:chat",
                                 now=now)
         elif follower.phone:
-            outbox.enqueue_sms(to=follower.phone, kind=Kind.FOLLOWED, values=values,
+            outbox.enqueue_sms(to=follower.phone, kind=MessageKind.FOLLOWED, values=values,
                                language=language, case_id=case.pk, urgent=_urgent(case),
                                key=f"{key}:sms", now=now)
         if follower.email:
-            outbox.enqueue_email(to=follower.email, kind=Kind.FOLLOWED, values=values,
+            outbox.enqueue_email(to=follower.email, kind=MessageKind.FOLLOWED, values=values,
                                  language=language, case_id=case.pk, key=f"{key}:email",
                                  link=tracking_link(case), now=now)
 

@@ -1,12 +1,12 @@
 """The working calendar built from the database, cached per process until it changes."""
 
-from datetime import datetime, time
+from datetime import time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Max
 
-from open137.deadlines.calendar import WorkingCalendar, deadlines
+from open137.deadlines.calendar import WorkingCalendar
 from open137.deadlines.models import Holiday, WorkingDay
 from open137.directory.models import City
 
@@ -48,10 +48,3 @@ def working_calendar(version: str | None = None) -> WorkingCalendar:
             tz, holidays=Holiday.objects.values_list("date", flat=True))
     _cache["calendar"] = (stamp, calendar)
     return calendar
-
-
-def deadlines_for(start: datetime, *, respond_hours: int, resolve_days: int,
-                  urgent: bool, version: str | None = None) -> tuple[datetime, datetime]:
-    """(respond_by, resolve_by) for a request referred at `start`."""
-    return deadlines(start, respond_hours=respond_hours, resolve_days=resolve_days,
-                     urgent=urgent, calendar=working_calendar(version))

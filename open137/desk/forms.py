@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from open137.cases import actions
 from open137.cases.models import OTHER_REASON, Case, CaseEvent, plan_reasons
 from open137.cases.queries import suggested_unit
+from open137.cases.steps import take_step
 from open137.cases.workflow import AT_CENTRE, OPEN, Status, Step
 from open137.core import dates
 from open137.core.errors import DomainError, InvalidInput
@@ -139,7 +140,7 @@ class IntakeForm(DeskForm):
     # Set by the "attach to this incident" button when a mass incident matches.
     incident = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    error_fields = {"subject": "subject_query", "phone": "contact_phone", "long": "lon"}
+    error_fields = {"subject": "subject_query"}
 
     def clean_contact_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("contact_phone", ""))
@@ -267,14 +268,12 @@ class StepForm(DeskForm):
         self.case = case
 
     def take(self, *, by: User) -> CaseEvent:
-        raise NotImplementedError
+        """Take the step through its action; the form's fields are the action's arguments."""
+        return take_step(self.case, self.step, by=by, **self.cleaned_data)
 
 
 class AcceptForm(StepForm):
     step = Step.ACCEPT
-
-    def take(self, *, by: User) -> CaseEvent:
-        return actions.accept_case(self.case, by=by)
 
 
 class ResolveForm(StepForm):
@@ -284,14 +283,6 @@ class ResolveForm(StepForm):
         error_messages={"required": _("Write what was done; the citizen will read it.")})
     photos = PhotosField(most=MAX_PHOTOS, label=_("Photos after the work"), required=False)
 
-    @transaction.atomic
-    def take(self, *, by: User) -> CaseEvent:
-        # The result and its after-photos are one change: both are kept or neither.
-        event = actions.resolve_case(self.case, note=self.cleaned_data["note"], by=by)
-        for photo in self.cleaned_data["photos"]:
-            actions.add_attachment(self.case, file=photo, by=by, event=event)
-        return event
-
 
 class ReturnForm(StepForm):
     step = Step.RETURN
@@ -300,9 +291,6 @@ class ReturnForm(StepForm):
         max_length=2000,
         error_messages={"required": _("Say why the request is not for this unit.")})
 
-    def take(self, *, by: User) -> CaseEvent:
-        return actions.return_case(self.case, reason=self.cleaned_data["reason"], by=by)
-
 
 class RejectForm(StepForm):
     step = Step.REJECT
@@ -310,9 +298,6 @@ class RejectForm(StepForm):
         label=_("Why it cannot be done"), widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         error_messages={"required": _("Say why the request cannot be done.")})
-
-    def take(self, *, by: User) -> CaseEvent:
-        return actions.reject_case(self.case, reason=self.cleaned_data["reason"], by=by)
 
 
 def parse_any_date(text: str) -> date:
@@ -356,11 +341,6 @@ class PlanForm(StepForm):
     def clean_expected_date(self) -> date:
         return parse_any_date(self.cleaned_data["expected_date"])
 
-    def take(self, *, by: User) -> CaseEvent:
-        data = self.cleaned_data
-        return actions.plan_case(self.case, reason=data["reason"],
-                                 expected_date=data["expected_date"], note=data["note"], by=by)
-
 
 class UnitSelect(forms.Select):
     """Units with their codes, so that a place chosen by its address can pick its
@@ -396,7 +376,7 @@ class ReferForm(StepForm):
                         "invalid_choice": _("Choose an active unit from the list.")})
     note = forms.CharField(label=_("Note for the unit"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    error_fields = {"unit_code": "unit", "lat": "place", "long": "place"}
+    error_fields = {"address": "place", "lat": "place", "lon": "place"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -423,10 +403,10 @@ class ReferForm(StepForm):
         return data
 
     def take(self, *, by: User) -> CaseEvent:
-        data = self.cleaned_data
-        return actions.refer_case(self.case, unit=data["unit"], note=data["note"], by=by,
-                                  lat=data.get("lat"), lon=data.get("lon"),
-                                  address=data.get("place") or "")
+        # The place typed is the address refer_case gives a request without one.
+        data = dict(self.cleaned_data)
+        return take_step(self.case, self.step, by=by, address=data.pop("place", "") or "",
+                         **data)
 
 
 def department_of(case: Case) -> str:
@@ -450,9 +430,6 @@ class AskForm(StepForm):
         max_length=500, help_text=_("Sent by SMS (and email); the deadlines stop until the "
                                     "citizen answers."),
         error_messages={"required": _("Write the question for the citizen.")})
-
-    def take(self, *, by: User) -> CaseEvent:
-        return actions.ask_citizen(self.case, question=self.cleaned_data["question"], by=by)
 
 
 STEP_FORMS: dict[Step, type[StepForm]] = {

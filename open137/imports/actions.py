@@ -11,11 +11,11 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from open137.cases.actions import ImportedCase, PlayedImport, import_cases, save_imported
 from open137.cases.models import Case, CaseEvent
 from open137.core import bulk
 from open137.core.errors import InvalidInput
 from open137.imports.models import ImportedRecord, ImportRun
+from open137.imports.replay import ImportedCase, PlayedImport, import_cases, save_imported
 
 User = AbstractBaseUser | AnonymousUser | None
 

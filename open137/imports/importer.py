@@ -21,7 +21,6 @@ from django.db import IntegrityError, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from open137.cases.actions import ImportContext, ImportedCase, PlayedImport, play_imported
 from open137.cases.models import Case, CaseEvent
 from open137.imports import actions
 from open137.imports.actions import Reject, User
@@ -33,6 +32,7 @@ from open137.imports.mapping import (
     check_against_city,
 )
 from open137.imports.models import ImportedRecord, ImportRun
+from open137.imports.replay import ImportContext, ImportedCase, PlayedImport, play_imported
 from open137.imports.sources import Record, Source, open_source
 
 DEFAULT_BATCH = 5000

@@ -18,10 +18,10 @@ import yaml
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from open137.cases.actions import ImportedCase
 from open137.cases.models import Channel
 from open137.core.numbers import parse_number
 from open137.directory.models import City, District, Kind, Subject
+from open137.imports.replay import ImportedCase
 
 FIELDS = (
     "external_id", "created_at", "subject", "kind", "channel", "description", "lat", "lon",

@@ -33,7 +33,7 @@ from open137.intelligence.models import Incident, IncidentCase
 from open137.intelligence.queries import incident_for_case, match_incident
 from open137.intelligence.surges import current_surges
 from open137.notifications import actions as outbox
-from open137.notifications.texts import Kind
+from open137.notifications.texts import MessageKind
 
 __all__ = ["attach_case_to_incident", "attach_to_matching_incident", "declare_incident",
            "incident_for_case", "match_incident", "resolve_incident", "update_incident"]
@@ -189,7 +189,7 @@ def alert_surges(*, now: datetime | None = None) -> int:
                 "hours": hours, "usual": f"{surge.baseline:.1f}",
                 "link": f"{settings.SITE_ROOT}/oversight/",
             }
-            outbox.alert_staff(staff=staff, kind=Kind.SURGE, values=values,
+            outbox.alert_staff(staff=staff, kind=MessageKind.SURGE, values=values,
                                key=f"surge:{surge.subject_code}:{surge.district_code}:{day}",
                                language=settings.LANGUAGE_CODE, now=now)
     return len(found)

@@ -22,14 +22,14 @@ from open137.core.inserts import insert_unless_exists
 from open137.core.phones import is_mobile
 from open137.notifications import quiet, smstext
 from open137.notifications.models import (
-    Channel,
     DeliveryAttempt,
+    DeliveryChannel,
+    DeliveryState,
     Message,
     MessageTemplate,
-    State,
     WebhookEndpoint,
 )
-from open137.notifications.texts import TEXTS, Kind, default_text, fill
+from open137.notifications.texts import TEXTS, MessageKind, default_text, fill
 
 log = logging.getLogger(__name__)
 User = AbstractBaseUser | AnonymousUser | None
@@ -83,7 +83,8 @@ def enqueue_sms(*, to: str, kind: str, values: Mapping[str, object], key: str,
     now = now or timezone.now()
     due = sms_due(now, urgent=urgent)
     return _create(Message(
-        channel=Channel.SMS, kind=kind, recipient=to, text=render_sms(kind, language, values),
+        channel=DeliveryChannel.SMS, kind=kind, recipient=to,
+        text=render_sms(kind, language, values),
         case_id=case_id, language=language, urgent=urgent, idempotency_key=key,
         created_at=now, next_attempt_at=due,
         expires_at=due + timedelta(hours=settings.WORKER_RETRY_HOURS),
@@ -98,9 +99,10 @@ def record_sent_sms(*, to: str, kind: str, values: Mapping[str, object], key: st
     if not to or not is_mobile(to):
         return None
     message = _create(Message(
-        channel=Channel.SMS, kind=kind, recipient=to, text=render_sms(kind, language, values),
+        channel=DeliveryChannel.SMS, kind=kind, recipient=to,
+        text=render_sms(kind, language, values),
         case_id=case_id, language=language, idempotency_key=key, created_at=at,
-        next_attempt_at=at, expires_at=at, status=State.SENT, attempts=1, sent_at=at,
+        next_attempt_at=at, expires_at=at, status=DeliveryState.SENT, attempts=1, sent_at=at,
     ))
     if message is not None:
         DeliveryAttempt.objects.create(message=message, started_at=at, finished_at=at, ok=True,
@@ -116,10 +118,10 @@ def record_alert(*, user_id: int, kind: str, values: Mapping[str, object], key: 
     repeat of the same key."""
     now = now or timezone.now()
     return _create(Message(
-        channel=Channel.INAPP, kind=kind, recipient=f"user:{user_id}",
+        channel=DeliveryChannel.INAPP, kind=kind, recipient=f"user:{user_id}",
         text=render_sms(kind, language, values), case_id=case_id, language=language,
         idempotency_key=key, created_at=now, next_attempt_at=now, expires_at=now,
-        status=State.SENT, sent_at=now,
+        status=DeliveryState.SENT, sent_at=now,
     ))
 
 
@@ -155,7 +157,7 @@ def enqueue_email(*, to: str, kind: str, values: Mapping[str, object], key: str,
     if link and link not in body:
         body += "\n\n" + link
     return _create(Message(
-        channel=Channel.EMAIL, kind=kind, recipient=to,
+        channel=DeliveryChannel.EMAIL, kind=kind, recipient=to,
         subject=_render(subject, default_subject, values)[:300], text=body, case_id=case_id,
         language=language, idempotency_key=key, created_at=now, next_attempt_at=now,
         expires_at=now + timedelta(hours=settings.WORKER_RETRY_HOURS),
@@ -180,7 +182,7 @@ def enqueue_webhooks(*, unit_ids: Iterable[int], event: str,
     for endpoint in endpoints:
         delivery = f"{key}:endpoint-{endpoint.pk}"
         message = _create(Message(
-            channel=Channel.WEBHOOK, kind="webhook", recipient=endpoint.url[:500],
+            channel=DeliveryChannel.WEBHOOK, kind="webhook", recipient=endpoint.url[:500],
             endpoint=endpoint, text=event, payload={**body, "delivery_id": delivery},
             case_id=case_id, idempotency_key=delivery, created_at=now, next_attempt_at=now,
             expires_at=now + timedelta(hours=settings.WEBHOOK_RETRY_HOURS),
@@ -199,7 +201,7 @@ def _chat_message(*, to: str, kind: str, text: str, key: str, method: str,
     # Every chat message counts as urgent: the chat has no quiet hours, and one priority
     # for all of them keeps a chat's messages in the order they were written.
     return _create(Message(
-        channel=Channel.MESSENGER, kind=kind, recipient=str(to)[:500], text=text,
+        channel=DeliveryChannel.MESSENGER, kind=kind, recipient=str(to)[:500], text=text,
         payload=payload, case_id=case_id, language=language, urgent=True,
         idempotency_key=key, created_at=now, next_attempt_at=now,
         expires_at=now + timedelta(hours=settings.WORKER_RETRY_HOURS),
@@ -240,7 +242,7 @@ def enqueue_chat_photo(*, to: str, file: str, caption: str, key: str, language: 
     """Queue a stored photo (its storage name) to a messenger chat; None for a repeat."""
     if not str(to or "").strip() or not file:
         return None
-    return _chat_message(to=str(to).strip(), kind=Kind.CHAT_PHOTO, text=caption, key=key,
+    return _chat_message(to=str(to).strip(), kind=MessageKind.CHAT_PHOTO, text=caption, key=key,
                          method="sendPhoto", params={}, file=file, language=language,
                          case_id=case_id, now=now or timezone.now())
 
@@ -252,7 +254,7 @@ def enqueue_bot_call(*, to: str, method: str, key: str, text: str = "",
                      ) -> Message | None:
     """Queue one Bot API call about a chat (an answer in a conversation, a button's answer,
     an edit); `text` is the message of a sendMessage. None for a repeat."""
-    return _chat_message(to=to, kind=Kind.CHAT, text=text, key=key, method=method,
+    return _chat_message(to=to, kind=MessageKind.CHAT, text=text, key=key, method=method,
                          params=dict(params or {}), file="", language=language,
                          case_id=case_id, now=now or timezone.now())
 
@@ -263,11 +265,12 @@ def retry_messages(messages: QuerySet[Message], *, by: User,
     """Send failed or given-up messages again now, with a fresh retry period."""
     now = now or timezone.now()
     count = 0
-    for message in messages.select_for_update().filter(status__in=[State.FAILED, State.DEAD]):
-        hours = (settings.WEBHOOK_RETRY_HOURS if message.channel == Channel.WEBHOOK
+    given_up = [DeliveryState.FAILED, DeliveryState.DEAD]
+    for message in messages.select_for_update().filter(status__in=given_up):
+        hours = (settings.WEBHOOK_RETRY_HOURS if message.channel == DeliveryChannel.WEBHOOK
                  else settings.WORKER_RETRY_HOURS)
         Message.objects.filter(pk=message.pk).update(
-            status=State.PENDING, next_attempt_at=now, lease_until=None, claim_token="",
+            status=DeliveryState.PENDING, next_attempt_at=now, lease_until=None, claim_token="",
             expires_at=now + timedelta(hours=hours))
         count += 1
     log.info("%s queued %d messages again", getattr(by, "username", "system"), count)

@@ -22,7 +22,7 @@ from open137.notifications.models import (
     MessageTemplate,
     WebhookEndpoint,
 )
-from open137.notifications.texts import TEXTS, Kind, default_text
+from open137.notifications.texts import TEXTS, MessageKind, default_text
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
@@ -127,7 +127,7 @@ class MessageTemplateAdmin(AuditedAdmin):
         saved = {(t.kind, t.language): t for t in MessageTemplate.objects.all()}
         add = reverse("admin:notifications_messagetemplate_add")
         rows = []
-        for kind, label in Kind.choices:
+        for kind, label in MessageKind.choices:
             if kind not in TEXTS:
                 continue
             texts = []

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from open137.directory.models import Unit
-from open137.notifications.texts import Kind, check_template
+from open137.notifications.texts import MessageKind, check_template
 
 
-class Channel(models.TextChoices):
+class DeliveryChannel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("email")
     WEBHOOK = "webhook", _("webhook")
@@ -26,7 +26,7 @@ class Channel(models.TextChoices):
     MESSENGER = "messenger", _("messenger")
 
 
-class State(models.TextChoices):
+class DeliveryState(models.TextChoices):
     PENDING = "pending", _("waiting")
     SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
@@ -76,8 +76,8 @@ class Message(models.Model):
     the photo's caption) and `payload` the method with its other parameters.
     """
 
-    channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    channel = models.CharField(_("sent by"), max_length=10, choices=DeliveryChannel.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=MessageKind.choices)
     recipient = models.CharField(_("recipient"), max_length=500)
     endpoint = models.ForeignKey(WebhookEndpoint, models.SET_NULL, null=True, blank=True,
                                  related_name="messages", verbose_name=_("webhook endpoint"))
@@ -91,8 +91,8 @@ class Message(models.Model):
     urgent = models.BooleanField(_("urgent"), default=False,
                                  help_text=_("Urgent SMS are sent during quiet hours too."))
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
-    status = models.CharField(_("status"), max_length=10, choices=State.choices,
-                              default=State.PENDING)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryState.choices,
+                              default=DeliveryState.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
@@ -141,7 +141,7 @@ class DeliveryAttempt(models.Model):
 class MessageTemplate(models.Model):
     """The administrator's wording of one kind of message in one language."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=MessageKind.choices)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     subject = models.CharField(_("email subject"), max_length=300, blank=True,
                                help_text=_("Empty: the default subject."))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 
-class Kind(models.TextChoices):
+class MessageKind(models.TextChoices):
     RECEIPT = "receipt", gettext_lazy("receipt, waiting for triage")
     RECEIPT_REFERRAL = "receipt_referral", gettext_lazy("receipt, referred at once")
     REFERRAL = "referral", gettext_lazy("referral")
@@ -60,89 +60,90 @@ class Text:
 CITIZEN_SUBJECT = gettext_lazy("Your request %(code)s at the 137 centre")
 
 TEXTS: dict[str, Text] = {
-    Kind.RECEIPT: Text(
+    MessageKind.RECEIPT: Text(
         gettext_lazy("137: your request was recorded. Tracking code: %(code)s"),
         ("code",)),
-    Kind.RECEIPT_REFERRAL: Text(
+    MessageKind.RECEIPT_REFERRAL: Text(
         gettext_lazy("137: your request was recorded and referred to %(unit)s. "
                      "Tracking code: %(code)s"),
         ("code", "unit")),
-    Kind.REFERRAL: Text(
+    MessageKind.REFERRAL: Text(
         gettext_lazy("137: request %(code)s was referred to %(unit)s."),
         ("code", "unit")),
-    Kind.PLANNED: Text(
+    MessageKind.PLANNED: Text(
         gettext_lazy("137: request %(code)s will take time (%(reason)s). "
                      "Expected date: %(date)s"),
         ("code", "reason", "date", "note"), shrink=("note",)),
     # `link` answers the result on the web, once; only this citizen has it.
-    Kind.RESOLVED: Text(
+    MessageKind.RESOLVED: Text(
         gettext_lazy("137: request %(code)s was done: %(note)s\n"
                      "Satisfied? Reply 1. Not satisfied? Reply 2. Or answer here: %(link)s"),
         ("code", "note", "unit", "link"), shrink=("note",)),
     # The result in the messenger chat: its "satisfied" / "not satisfied" buttons replace
     # the SMS's "reply 1 or 2". Its messages keep the kind `resolved`; this is its wording.
-    Kind.RESOLVED_CHAT: Text(
+    MessageKind.RESOLVED_CHAT: Text(
         gettext_lazy("137: request %(code)s was done: %(note)s\n"
                      "Are you satisfied with the result?"),
         ("code", "note", "unit")),
-    Kind.REJECTED: Text(
+    MessageKind.REJECTED: Text(
         gettext_lazy("137: request %(code)s cannot be done: %(reason)s\n"
                      "Satisfied with this answer? Reply 1. Not satisfied? Reply 2. "
                      "Or answer here: %(link)s"),
         ("code", "reason", "unit", "link"), shrink=("reason",)),
-    Kind.REOPENED: Text(
+    MessageKind.REOPENED: Text(
         gettext_lazy("137: your objection was recorded; request %(code)s went back to "
                      "%(unit)s."),
         ("code", "unit")),
-    Kind.THANKS: Text(
+    MessageKind.THANKS: Text(
         gettext_lazy("137: thank you for your answer. Request %(code)s is closed."),
         ("code",)),
-    Kind.LINKED: Text(
+    MessageKind.LINKED: Text(
         gettext_lazy("137: your request %(code)s was joined to request %(original)s about "
                      "the same problem; you will be told its outcome."),
         ("code", "original")),
-    Kind.FOLLOWED: Text(
+    MessageKind.FOLLOWED: Text(
         gettext_lazy("137: request %(code)s, which you follow: %(status)s. %(note)s"),
         ("code", "status", "note", "unit"), shrink=("note",)),
-    Kind.PLAN_DUE: Text(
+    MessageKind.PLAN_DUE: Text(
         gettext_lazy("137: the expected date of request %(code)s has passed; we have asked "
                      "%(unit)s for news."),
         ("code", "unit", "date")),
-    Kind.QUESTION: Text(
+    MessageKind.QUESTION: Text(
         gettext_lazy("137: about request %(code)s, %(unit)s asks: %(question)s\n"
                      "Reply to this message with your answer."),
         ("code", "unit", "question"), shrink=("question",)),
-    Kind.UNANSWERED: Text(
+    MessageKind.UNANSWERED: Text(
         gettext_lazy("137: request %(code)s was closed because the question about it was "
                      "not answered. You can report it again at any time."),
         ("code", "unit")),
-    Kind.STATUS_REPLY: Text(
+    MessageKind.STATUS_REPLY: Text(
         gettext_lazy("137: request %(code)s: %(status)s."),
         ("code", "status", "unit")),
-    Kind.UNKNOWN_CODE: Text(
+    MessageKind.UNKNOWN_CODE: Text(
         gettext_lazy("137: no request has the tracking code %(code)s. Please check it."),
         ("code",)),
-    Kind.NOTHING_TO_ANSWER: Text(
+    MessageKind.NOTHING_TO_ANSWER: Text(
         gettext_lazy("137: none of your requests is waiting for an answer. To report a "
                      "problem, send its description."),
         ()),
-    Kind.ERROR_REPLY: Text(gettext_lazy("137: %(message)s"), ("message",), shrink=("message",)),
-    Kind.REMINDER: Text(
+    MessageKind.ERROR_REPLY: Text(gettext_lazy("137: %(message)s"), ("message",),
+                                  shrink=("message",)),
+    MessageKind.REMINDER: Text(
         gettext_lazy("Request %(code)s (%(subject)s) is waiting at %(unit)s. The deadline "
                      "for %(deadline)s is %(due)s.\n%(link)s"),
         ("code", "subject", "unit", "deadline", "due", "link"),
         subject=gettext_lazy("Request %(code)s: %(deadline)s is due %(due)s")),
-    Kind.OVERDUE: Text(
+    MessageKind.OVERDUE: Text(
         gettext_lazy("Request %(code)s (%(subject)s) at %(unit)s has passed its deadline "
                      "for %(deadline)s (%(due)s).\n%(link)s"),
         ("code", "subject", "unit", "deadline", "due", "link"),
         subject=gettext_lazy("Request %(code)s is overdue")),
-    Kind.SURGE: Text(
+    MessageKind.SURGE: Text(
         gettext_lazy("Surge: %(count)s requests about %(subject)s in %(district)s in the last "
                      "%(hours)s hours; usually about %(usual)s.\n%(link)s"),
         ("count", "subject", "district", "hours", "usual", "link"),
         subject=gettext_lazy("Surge: %(subject)s in %(district)s")),
-    Kind.PLAN_DUE_UNIT: Text(
+    MessageKind.PLAN_DUE_UNIT: Text(
         gettext_lazy("The expected date (%(date)s) of request %(code)s (%(subject)s) at "
                      "%(unit)s has passed. Tell the citizen what happens next.\n%(link)s"),
         ("code", "subject", "unit", "date", "link"),

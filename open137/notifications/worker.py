@@ -33,7 +33,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from open137.notifications import channels, quiet
-from open137.notifications.models import Channel, DeliveryAttempt, Message, State
+from open137.notifications.models import DeliveryAttempt, DeliveryChannel, DeliveryState, Message
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ def _lease(now: datetime) -> datetime:
 
 def claim(*, now: datetime, token: str, limit: int) -> list[Message]:
     """Mark up to `limit` due messages as ours and return them, urgent and oldest first."""
-    due = (Q(status__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
-           | Q(status=State.SENDING, lease_until__lt=now))
+    due = (Q(status__in=[DeliveryState.PENDING, DeliveryState.FAILED], next_attempt_at__lte=now)
+           | Q(status=DeliveryState.SENDING, lease_until__lt=now))
     with transaction.atomic():
         rows = Message.objects.filter(due).order_by("-urgent", "next_attempt_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
@@ -63,14 +63,14 @@ def claim(*, now: datetime, token: str, limit: int) -> list[Message]:
         batch = list(rows.select_related("endpoint")[:limit])
         if batch:
             Message.objects.filter(pk__in=[m.pk for m in batch]).update(
-                status=State.SENDING, claim_token=token, lease_until=_lease(now))
+                status=DeliveryState.SENDING, claim_token=token, lease_until=_lease(now))
     return batch
 
 
 def still_ours(messages: list[Message], *, token: str, now: datetime) -> list[Message]:
     """Renew the lease of these claimed messages; those that are still ours."""
     ids = [m.pk for m in messages]
-    ours = Message.objects.filter(pk__in=ids, claim_token=token, status=State.SENDING)
+    ours = Message.objects.filter(pk__in=ids, claim_token=token, status=DeliveryState.SENDING)
     if ours.update(lease_until=_lease(now)) == len(ids):
         return messages
     kept = set(ours.values_list("pk", flat=True))
@@ -81,18 +81,18 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
                 worker: str = "") -> str:
     """Deliver one message claimed under `token`: 'sent', 'failed', 'dead' or 'deferred'."""
     started_at = now or timezone.now()
-    ours = Message.objects.filter(pk=message.pk, claim_token=token, status=State.SENDING)
-    if message.channel == Channel.SMS and not message.urgent:
+    ours = Message.objects.filter(pk=message.pk, claim_token=token, status=DeliveryState.SENDING)
+    if message.channel == DeliveryChannel.SMS and not message.urgent:
         until = quiet.quiet_until(started_at, quiet.configured(settings.SMS_QUIET_HOURS),
                                   ZoneInfo(settings.TIME_ZONE))
         if until is not None:
-            ours.update(status=State.PENDING, next_attempt_at=until, claim_token="",
+            ours.update(status=DeliveryState.PENDING, next_attempt_at=until, claim_token="",
                         lease_until=None)
             return "deferred"
     if message.channel in ORDERED and channels.keeps_order(message):
         ahead = _undelivered_ahead(message)
         if ahead is not None:
-            ours.update(status=State.PENDING, claim_token="", lease_until=None,
+            ours.update(status=DeliveryState.PENDING, claim_token="", lease_until=None,
                         next_attempt_at=max(ahead, started_at + timedelta(seconds=1)))
             return "deferred"
     message.attempts += 1
@@ -106,7 +106,7 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
     else:
         finished = now or timezone.now()
         with transaction.atomic():
-            ours.update(status=State.SENT, sent_at=finished, attempts=F("attempts") + 1,
+            ours.update(status=DeliveryState.SENT, sent_at=finished, attempts=F("attempts") + 1,
                         lease_until=None, claim_token="", last_error="")
             DeliveryAttempt.objects.create(
                 message=message, started_at=started_at, finished_at=finished, ok=True,
@@ -118,7 +118,7 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
     if error.retry_after is not None:
         retry_at = max(retry_at, finished + timedelta(seconds=error.retry_after))
     dead = error.final or retry_at > message.expires_at
-    state = State.DEAD if dead else State.FAILED
+    state = DeliveryState.DEAD if dead else DeliveryState.FAILED
     with transaction.atomic():
         ours.update(status=state, next_attempt_at=retry_at, attempts=F("attempts") + 1,
                     lease_until=None, claim_token="", last_error=str(error)[:2000])
@@ -136,29 +136,31 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
 
 
 # Channels whose messages to one recipient must arrive in the order they were written.
-ORDERED = frozenset({Channel.MESSENGER})
+ORDERED = frozenset({DeliveryChannel.MESSENGER})
 
 
 def _undelivered_ahead(message: Message) -> datetime | None:
     """When the last undelivered older message to the same recipient is due, if any."""
     ahead = Message.objects.filter(channel=message.channel, recipient=message.recipient,
                                    pk__lt=message.pk,
-                                   status__in=[State.PENDING, State.FAILED, State.SENDING])
+                                   status__in=[DeliveryState.PENDING, DeliveryState.FAILED,
+                                               DeliveryState.SENDING])
     return (ahead.exclude(channels.UNORDERED).order_by("-next_attempt_at")
             .values_list("next_attempt_at", flat=True).first())
 
 
 def _pause(channel: str, *, until: datetime) -> None:
     """Nothing more goes through this channel before `until` (the other end asked)."""
-    Message.objects.filter(channel=channel, status__in=[State.PENDING, State.FAILED],
+    Message.objects.filter(channel=channel,
+                           status__in=[DeliveryState.PENDING, DeliveryState.FAILED],
                            next_attempt_at__lt=until).update(next_attempt_at=until)
 
 
 def release(messages: list[Message], *, token: str) -> None:
     """Hand back claimed messages we will not get to (the worker is stopping)."""
     Message.objects.filter(pk__in=[m.pk for m in messages], claim_token=token,
-                           status=State.SENDING).update(
-        status=State.PENDING, claim_token="", lease_until=None)
+                           status=DeliveryState.SENDING).update(
+        status=DeliveryState.PENDING, claim_token="", lease_until=None)
 
 
 def deliver_due(*, now: datetime | None = None, batches: int | None = None,
@@ -199,7 +201,7 @@ def _hold_back(batch: list[Message], throttled: Message, *, token: str) -> list[
         until = Message.objects.filter(pk=throttled.pk).values_list(
             "next_attempt_at", flat=True).first()
         Message.objects.filter(pk__in=[m.pk for m in held], claim_token=token,
-                               status=State.SENDING).update(
-            status=State.PENDING, claim_token="", lease_until=None,
+                               status=DeliveryState.SENDING).update(
+            status=DeliveryState.PENDING, claim_token="", lease_until=None,
             **({"next_attempt_at": until} if until else {}))
     return [m for m in batch if m.channel != throttled.channel]

@@ -19,8 +19,8 @@ from django.utils import timezone
 from open137.cases.models import Case
 from open137.cases.queries import overdue_q
 from open137.cases.workflow import FINISHED, OPEN, Status
-from open137.notifications.models import Message, State
-from open137.notifications.texts import Kind
+from open137.notifications.models import DeliveryState, Message
+from open137.notifications.texts import MessageKind
 from open137.oversight.figures import AGE_BUCKETS
 
 
@@ -48,13 +48,13 @@ class HoursBetween(Func):
 
 # What the citizen is sent when the request gets its outcome: a result, a refusal, or
 # closing because a question went unanswered.
-RESULT_KINDS = (Kind.RESOLVED, Kind.REJECTED, Kind.UNANSWERED)
+RESULT_KINDS = (MessageKind.RESOLVED, MessageKind.REJECTED, MessageKind.UNANSWERED)
 
 
 def result_sent() -> Exists:
     """The citizen was sent the result: a result message the delivery records show as sent."""
     return Exists(Message.objects.filter(case_id=OuterRef("pk"), kind__in=RESULT_KINDS,
-                                         status=State.SENT))
+                                         status=DeliveryState.SENT))
 
 
 def annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -171,11 +171,17 @@ def snapshot_conditions(now: datetime) -> dict[str, Q]:
     return conditions
 
 
+def add_into(total: dict[int, int], histogram: Mapping[Any, int]) -> dict[int, int]:
+    """Add a histogram {value: how many} into `total` (JSON keys, being text, read as ints)."""
+    for step, count in histogram.items():
+        key = int(step)
+        total[key] = total.get(key, 0) + int(count)
+    return total
+
+
 def merged(histograms: Iterable[Mapping[Any, int]]) -> dict[int, int]:
-    """Histograms {value: how many} added together (JSON keys, being text, read as ints)."""
+    """Histograms {value: how many} added together."""
     total: dict[int, int] = {}
     for histogram in histograms:
-        for step, count in histogram.items():
-            key = int(step)
-            total[key] = total.get(key, 0) + int(count)
+        add_into(total, histogram)
     return total

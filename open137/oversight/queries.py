@@ -37,6 +37,7 @@ from open137.cases.workflow import OPEN
 from open137.directory.models import District, Subject, SubjectGroup, Unit
 from open137.oversight import figures, rollups
 from open137.oversight.facts import (
+    add_into,
     annotated,
     city_tz,
     merged,
@@ -259,13 +260,7 @@ def combine(kinds: Iterable[Iterable[Mapping[str, Any]]],
         for grain, kinds_found in found.items()}
     times: dict[tuple[Any, ...], Times] = {}
     for row, histogram in referral:
-        grain = _grain_of(row)
-        merged = times.get(grain)
-        if merged is None:  # a copy (in one go): later rows of the grain add to it
-            times[grain] = dict(histogram)
-            continue
-        for step, count in histogram.items():
-            merged[step] = merged.get(step, 0) + count
+        add_into(times.setdefault(_grain_of(row), {}), histogram)
     return Grains(tuple(names), sums, times)
 
 

@@ -28,7 +28,7 @@ from django.db.models.functions import Round, TruncDate
 from open137.cases.models import Case
 from open137.cases.workflow import Status
 from open137.directory.models import District, Subject, Unit
-from open137.notifications.models import Message, State
+from open137.notifications.models import DeliveryState, Message
 from open137.oversight import figures
 from open137.oversight.facts import (
     PERIOD_COUNTS,
@@ -260,8 +260,8 @@ def dirty_months(since: datetime | None) -> list[Month]:
             month = month.next()
         return months
     # A result message sent late (retried by hand) changes its request's closure loop.
-    told = Message.objects.filter(kind__in=RESULT_KINDS, status=State.SENT, sent_at__gt=since,
-                                  case_id__isnull=False).values("case_id")
+    told = Message.objects.filter(kind__in=RESULT_KINDS, status=DeliveryState.SENT,
+                                  sent_at__gt=since, case_id__isnull=False).values("case_id")
     days: set[Any] = set()
     # Two queries, each on its own index (an OR of the two would scan every request).
     for changed in (Case.objects.filter(updated_at__gt=since), Case.objects.filter(pk__in=told)):

@@ -33,7 +33,7 @@ from open137.directory.models import Subject
 from open137.directory.queries import triage_unit
 from open137.intelligence.hints import confident_code
 from open137.notifications import actions as outbox
-from open137.notifications.texts import Kind
+from open137.notifications.texts import MessageKind
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +87,14 @@ def _answer(phone: str, *, satisfied: bool, now: datetime | None) -> Outcome:
     case = (Case.objects.filter(unanswered_result_q(), contact_phone=phone)
             .order_by("-resolved_at", "-pk").first())
     if case is None:
-        _reply(phone, Kind.NOTHING_TO_ANSWER, {}, now=now)
+        _reply(phone, MessageKind.NOTHING_TO_ANSWER, {}, now=now)
         return Outcome("nothing_to_answer")
     try:
         # A savepoint: a refused answer must not undo the reply that explains it.
         with transaction.atomic():
             cases.answer_satisfaction(case, satisfied=satisfied, by=None, at=now)
     except DomainError as error:
-        _reply(phone, Kind.ERROR_REPLY, {"message": str(error)}, case=case, now=now)
+        _reply(phone, MessageKind.ERROR_REPLY, {"message": str(error)}, case=case, now=now)
         return Outcome("refused", case.tracking_code)
     # The thanks or the reopening message follows from the step itself.
     return Outcome("satisfied" if satisfied else "reopened", case.tracking_code)
@@ -103,11 +103,11 @@ def _answer(phone: str, *, satisfied: bool, now: datetime | None) -> Outcome:
 def _status(phone: str, typed: str, *, now: datetime | None) -> Outcome:
     case = find_by_tracking_code(typed)
     if case is None:
-        _reply(phone, Kind.UNKNOWN_CODE, {"code": clean_code(typed)}, now=now)
+        _reply(phone, MessageKind.UNKNOWN_CODE, {"code": clean_code(typed)}, now=now)
         return Outcome("unknown_code")
     with override(settings.LANGUAGE_CODE):
         values = citizen_values(case)
-    _reply(phone, Kind.STATUS_REPLY, values, case=case, now=now)
+    _reply(phone, MessageKind.STATUS_REPLY, values, case=case, now=now)
     return Outcome("status", case.tracking_code)
 
 

@@ -23,8 +23,8 @@ class ReceiveTests(CityTestCase):
         self.assertGreater(case.respond_by, case.created_at)
 
     def test_coordinates_out_of_range_are_refused_and_nothing_is_written(self) -> None:
-        for lat, lon, field in [(91, 51, "lat"), (-91, 51, "lat"), (35, 181, "long"),
-                                (35, -181, "long"), (35, None, "lat"), (float("nan"), 51, "lat")]:
+        for lat, lon, field in [(91, 51, "lat"), (-91, 51, "lat"), (35, 181, "lon"),
+                                (35, -181, "lon"), (35, None, "lat"), (float("nan"), 51, "lat")]:
             with self.subTest(lat=lat, lon=lon), self.assertRaises(InvalidInput) as ctx:
                 self.new_case(lat=lat, lon=lon)
             self.assertEqual(ctx.exception.field, field)

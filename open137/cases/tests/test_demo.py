@@ -10,8 +10,8 @@ from open137.cases.models import Case, CaseEvent
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import OPEN, Step
 from open137.directory.models import District, Unit
-from open137.notifications.models import Message, State
-from open137.notifications.texts import Kind
+from open137.notifications.models import DeliveryState, Message
+from open137.notifications.texts import MessageKind
 from open137.oversight.forms import this_month
 from open137.oversight.periods import Period, months_back
 from open137.oversight.queries import Selection, figures_for
@@ -20,8 +20,8 @@ from open137.oversight.queries import Selection, figures_for
 class DemoHistoryTests(CityTestCase):
     def test_old_results_were_delivered_once_and_the_closure_loop_shows_it(self) -> None:
         create_cases(150, days=60, seed=3)
-        told = Message.objects.filter(kind__in=[Kind.RESOLVED, Kind.REJECTED],
-                                      status=State.SENT)
+        told = Message.objects.filter(kind__in=[MessageKind.RESOLVED, MessageKind.REJECTED],
+                                      status=DeliveryState.SENT)
         self.assertTrue(told.exists())
         day_ago = timezone.now() - timedelta(days=1)
         for message in told:
@@ -33,7 +33,7 @@ class DemoHistoryTests(CityTestCase):
             self.assertLess(message.sent_at, day_ago + timedelta(minutes=1))
         # Nothing from the history is left for the worker to send.
         self.assertFalse(Message.objects.filter(
-            kind__in=[Kind.RESOLVED, Kind.REJECTED], status=State.PENDING,
+            kind__in=[MessageKind.RESOLVED, MessageKind.REJECTED], status=DeliveryState.PENDING,
             created_at__lt=day_ago).exists())
         months = months_back(this_month(), 3)
         total = figures_for(Selection(Period(months[0], months[-1]))).total()

@@ -10,8 +10,7 @@ from open137.cases.testing import CityTestCase, make_user
 from open137.cases.workflow import Status, Step
 from open137.deadlines.queries import working_calendar
 from open137.directory.models import Staff, Subject
-from open137.notifications.models import Channel as Via
-from open137.notifications.models import Message
+from open137.notifications.models import DeliveryChannel, Message
 
 
 def minutes(n: float) -> timedelta:
@@ -34,7 +33,7 @@ class EscalationTests(CityTestCase):
         return [e.data for e in case.events.filter(step=step)]
 
     def emails(self, kind: str) -> set[str]:
-        return set(Message.objects.filter(channel=Via.EMAIL, kind=kind)
+        return set(Message.objects.filter(channel=DeliveryChannel.EMAIL, kind=kind)
                    .values_list("recipient", flat=True))
 
     def warning(self, case: Case, due: datetime) -> datetime:
@@ -67,10 +66,11 @@ class EscalationTests(CityTestCase):
         self.assertEqual(Message.objects.filter(kind="reminder").count(), 2)
         # Two emails; the supervisor's escalation is in the desk's alerts list too.
         self.assertEqual(Message.objects.filter(kind="overdue").exclude(
-            channel=Via.INAPP).count(), 2)
-        self.assertEqual(Message.objects.filter(kind="overdue", channel=Via.INAPP).count(), 1)
+            channel=DeliveryChannel.INAPP).count(), 2)
+        self.assertEqual(Message.objects.filter(
+            kind="overdue", channel=DeliveryChannel.INAPP).count(), 1)
         # The citizen is not bothered with the centre's internal escalation.
-        self.assertFalse(Message.objects.filter(channel=Via.SMS, kind__in=[
+        self.assertFalse(Message.objects.filter(channel=DeliveryChannel.SMS, kind__in=[
             "reminder", "overdue"]).exists())
 
     def test_the_result_deadline_escalates_on_its_own_once_work_has_started(self) -> None:

@@ -11,8 +11,7 @@ from open137.cases.testing import CityTestCase
 from open137.core.dates import format_date
 from open137.core.errors import IllegalTransition
 from open137.directory.models import Subject
-from open137.notifications.models import Channel as Via
-from open137.notifications.models import Message, WebhookEndpoint
+from open137.notifications.models import DeliveryChannel, Message, WebhookEndpoint
 
 PHONE = "09121234567"
 
@@ -25,7 +24,8 @@ def unbroken(code: str) -> re.Pattern[str]:
 @override_settings(SMS_QUIET_HOURS="")
 class CitizenMessageTests(CityTestCase):
     def sms(self, case_id: int) -> list[Message]:
-        return list(Message.objects.filter(case_id=case_id, channel=Via.SMS).order_by("pk"))
+        return list(Message.objects.filter(case_id=case_id, channel=DeliveryChannel.SMS)
+                    .order_by("pk"))
 
     def test_receipt_carries_the_tracking_code_and_the_unit_in_one_sms(self) -> None:
         case = self.new_case(contact_phone=PHONE)
@@ -72,7 +72,7 @@ class CitizenMessageTests(CityTestCase):
     def test_a_landline_gets_no_sms_but_an_email_address_gets_email(self) -> None:
         case = self.new_case(contact_phone="02632123456", contact_email="citizen@example.com")
         self.assertEqual(self.sms(case.pk), [])
-        email = Message.objects.get(case_id=case.pk, channel=Via.EMAIL)
+        email = Message.objects.get(case_id=case.pk, channel=DeliveryChannel.EMAIL)
         self.assertEqual(email.recipient, "citizen@example.com")
         self.assertIn(f"/track/{case.tracking_code}", email.text)
         self.assertIn(case.tracking_code, email.subject)
@@ -128,7 +128,7 @@ class WebhookOnStepsTests(CityTestCase):
         actions.resolve_case(case, note="done", by=self.charlie)
         actions.reopen_case(case, by=None, note="still broken")
         actions.refer_case(case, unit=self.other_unit, by=self.bob)
-        events = list(Message.objects.filter(channel=Via.WEBHOOK).order_by("pk")
+        events = list(Message.objects.filter(channel=DeliveryChannel.WEBHOOK).order_by("pk")
                       .values_list("endpoint", "text"))
         self.assertEqual(events, [
             (mine.pk, "case.referred"), (mine.pk, "case.resolved"), (mine.pk, "case.reopened"),
@@ -143,4 +143,4 @@ class WebhookOnStepsTests(CityTestCase):
 
     def test_no_endpoint_no_webhook(self) -> None:
         self.new_case()
-        self.assertFalse(Message.objects.filter(channel=Via.WEBHOOK).exists())
+        self.assertFalse(Message.objects.filter(channel=DeliveryChannel.WEBHOOK).exists())

@@ -8,9 +8,15 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
 from open137.cases.testing import CityTestCase
+from open137.deadlines.calendar import deadlines
 from open137.deadlines.models import Holiday
-from open137.deadlines.queries import deadlines_for, working_calendar
+from open137.deadlines.queries import working_calendar
 from open137.directory.models import City
+
+
+def due(start: datetime) -> tuple[datetime, datetime]:
+    return deadlines(start, respond_hours=4, resolve_days=1, urgent=False,
+                     calendar=working_calendar())
 
 
 class CalendarCacheTests(CityTestCase):
@@ -18,14 +24,14 @@ class CalendarCacheTests(CityTestCase):
         tz = ZoneInfo(settings.TIME_ZONE)
         # A Saturday morning: the first working hours of the week.
         start = datetime(2026, 12, 5, 8, 0, tzinfo=tz)
-        before = deadlines_for(start, respond_hours=4, resolve_days=1, urgent=False)
+        before = due(start)
         version = City.objects.get().config_version
         self.assertIs(working_calendar(version), working_calendar(version))  # kept
         holiday = Holiday(date=date(2026, 12, 5), name_fa="تعطیل", name_en="Closed")
         admin = site._registry[Holiday]
         admin.save_model(RequestFactory().post("/"), holiday, None, False)
         self.assertNotEqual(City.objects.get().config_version, version)
-        after = deadlines_for(start, respond_hours=4, resolve_days=1, urgent=False)
+        after = due(start)
         # The hours start on the next working day, Sunday.
         self.assertEqual(after[0].astimezone(tz).date(), date(2026, 12, 6))
         self.assertGreater(after[0], before[0])

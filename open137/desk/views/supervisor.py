@@ -11,8 +11,7 @@ from open137.desk import lists
 from open137.desk.access import SUPERVISORS, require_staff
 from open137.desk.views.base import page, paginate
 from open137.directory.models import Unit
-from open137.notifications.models import Channel as MessageChannel
-from open137.notifications.models import Message
+from open137.notifications.models import DeliveryChannel, Message
 
 
 def _queue(request: HttpRequest, tab: str, cases: QuerySet[Case]) -> HttpResponse:
@@ -55,7 +54,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     """The supervisor's alerts: surge warnings and escalations, newest first."""
     staff = require_staff(request, SUPERVISORS)
-    found = (Message.objects.filter(channel=MessageChannel.INAPP,
+    found = (Message.objects.filter(channel=DeliveryChannel.INAPP,
                                     recipient=f"user:{request.user.pk}")
              .order_by("-created_at", "-pk"))
     return page(request, "desk/alerts.html", {"page_obj": paginate(request, found)},

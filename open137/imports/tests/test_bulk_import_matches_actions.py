@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from open137.cases import actions
-from open137.cases.actions import ImportedCase
 from open137.cases.models import Case, CaseEvent, Channel
 from open137.cases.testing import CityTestCase, inside
 from open137.cases.workflow import Status
 from open137.core.errors import InvalidInput
 from open137.directory.models import Subject
+from open137.imports import replay
+from open137.imports.replay import ImportedCase
 from open137.notifications.models import Message
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -100,13 +101,13 @@ class BulkImportMatchesActionsTests(CityTestCase):
         for name, row in self.rows().items():
             for by in (None, self.alice):
                 with self.subTest(name, by=by):
-                    [bulk_id] = actions.import_cases([row], by=by)
+                    [bulk_id] = replay.import_cases([row], by=by)
                     self.assertIsInstance(bulk_id, int)
                     self.assert_same(bulk_id, through_actions(row, by))
 
     def test_a_batch_gives_every_row_its_own_id_and_tracking_code(self) -> None:
         rows = list(self.rows().values())
-        ids = actions.import_cases(rows, by=None)
+        ids = replay.import_cases(rows, by=None)
         self.assertEqual(len(set(ids)), len(rows))
         codes = set(Case.objects.values_list("tracking_code", flat=True))
         self.assertEqual(len(codes), len(rows))
@@ -125,7 +126,7 @@ class BulkImportMatchesActionsTests(CityTestCase):
                                        created_at=datetime.now(TEHRAN) + timedelta(days=2)),
             "channel": ImportedCase(subject=self.garbage, created_at=t, channel="pigeon"),
         }
-        outcomes = actions.import_cases([good, *bad.values()], by=None)
+        outcomes = replay.import_cases([good, *bad.values()], by=None)
         self.assertIsInstance(outcomes[0], int)
         for (field, _row), outcome in zip(bad.items(), outcomes[1:], strict=True):
             with self.subTest(field):
@@ -136,7 +137,7 @@ class BulkImportMatchesActionsTests(CityTestCase):
 
     def test_an_import_notifies_nobody_and_leaves_the_history_in_the_past(self) -> None:
         row = replace(self.rows()["closed with a point"], contact_phone="09121234567")
-        [case_id] = actions.import_cases([row], by=None)
+        [case_id] = replay.import_cases([row], by=None)
         self.assertFalse(Message.objects.exists())
         assert isinstance(case_id, int)
         case = Case.objects.get(pk=case_id)
@@ -152,7 +153,7 @@ class BulkImportMatchesActionsTests(CityTestCase):
         from open137.cases.jobs import escalate
 
         row = self.rows()["referred by district, accepted"]
-        [case_id] = actions.import_cases([row], by=None)
+        [case_id] = replay.import_cases([row], by=None)
         assert isinstance(case_id, int)
         case = Case.objects.get(pk=case_id)
         self.assertTrue(case.overdue)

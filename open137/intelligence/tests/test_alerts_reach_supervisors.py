@@ -8,7 +8,7 @@ from open137.cases import jobs
 from open137.cases.testing import CityTestCase
 from open137.directory.models import Staff
 from open137.intelligence.actions import alert_surges
-from open137.notifications.models import Channel, Message
+from open137.notifications.models import DeliveryChannel, Message
 
 
 class AlertsTests(CityTestCase):
@@ -26,7 +26,7 @@ class AlertsTests(CityTestCase):
         alert_surges()  # the same surge, the same day: nothing new
         sent = Message.objects.filter(kind="surge")
         self.assertEqual(sorted(sent.values_list("channel", flat=True)),
-                         [Channel.EMAIL, Channel.INAPP, Channel.SMS])
+                         [DeliveryChannel.EMAIL, DeliveryChannel.INAPP, DeliveryChannel.SMS])
         self.client.force_login(self.bob)
         page = self.client.get("/desk/alerts/")
         self.assertEqual(page.status_code, 200)
@@ -39,8 +39,9 @@ class AlertsTests(CityTestCase):
         later = case.resolve_by + timedelta(hours=1)
         jobs.escalate(later)
         jobs.escalate(later + timedelta(hours=1))
-        inapp = Message.objects.filter(kind="overdue", channel=Channel.INAPP)
+        inapp = Message.objects.filter(kind="overdue", channel=DeliveryChannel.INAPP)
         # Two deadlines passed (first action and result): two escalations, each once.
         self.assertEqual(inapp.count(), 2)
-        self.assertEqual(Message.objects.filter(kind="overdue", channel=Channel.SMS).count(), 2)
+        self.assertEqual(Message.objects.filter(
+            kind="overdue", channel=DeliveryChannel.SMS).count(), 2)
         self.assertTrue(case.events.filter(step="overdue").exists())

@@ -173,9 +173,10 @@ class ResolvingTests(IncidentTestCase):
         self.assertEqual(incident.resolved_by, self.bob)
         if apps.is_installed("open137.notifications"):
             from open137.notifications.models import Message
-            from open137.notifications.texts import Kind
+            from open137.notifications.texts import MessageKind
 
-            told = Counter(Message.objects.filter(kind__in=[Kind.RESOLVED, Kind.FOLLOWED])
+            told = Counter(Message.objects
+                           .filter(kind__in=[MessageKind.RESOLVED, MessageKind.FOLLOWED])
                            .values_list("recipient", flat=True))
             recipients = {case.contact_phone for case in [*linked, early]}
             recipients.add(duplicate.contact_phone)

@@ -14,8 +14,7 @@ from open137.cases.testing import inside
 from open137.core.dates import format_date
 from open137.messenger.testing import PNG
 from open137.messenger.tests.helpers import MessengerTestCase
-from open137.notifications.models import Channel as Sent
-from open137.notifications.models import Message, State
+from open137.notifications.models import DeliveryChannel, DeliveryState, Message
 from open137.security.retention import anonymise_closed
 
 
@@ -57,8 +56,9 @@ class ChatReplacesSmsTests(MessengerTestCase):
         self.assertEqual((photo.method, photo.files["photo"]), ("sendPhoto", PNG))
         self.assertIn(case.tracking_code, photo.text)
 
-        self.assertFalse(Message.objects.filter(case_id=case.pk, channel=Sent.SMS).exists())
-        told = Message.objects.filter(case_id=case.pk, kind="resolved", status=State.SENT)
+        self.assertFalse(Message.objects.filter(case_id=case.pk,
+                                                channel=DeliveryChannel.SMS).exists())
+        told = Message.objects.filter(case_id=case.pk, kind="resolved", status=DeliveryState.SENT)
         self.assertEqual(told.count(), 1)  # the closure loop counts the chat's result
 
     def test_a_follower_from_the_chat_hears_the_outcome_there(self) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from open137.messenger.testing import TIMEOUT
 from open137.messenger.tests.helpers import MessengerTestCase
 from open137.notifications import actions as outbox
-from open137.notifications.models import DeliveryAttempt, Message, State
+from open137.notifications.models import DeliveryAttempt, DeliveryState, Message
 from open137.notifications.worker import deliver_due
 
 
@@ -38,7 +38,7 @@ class DeliveryTests(MessengerTestCase):
             deliver_due(now=start + timedelta(seconds=31))
         deliver_due(now=start + timedelta(minutes=5))
         message.refresh_from_db()
-        self.assertEqual((message.status, message.attempts), (State.SENT, 3))
+        self.assertEqual((message.status, message.attempts), (DeliveryState.SENT, 3))
         self.assertEqual(len(self.platform.attempts("sendMessage")), 3)
         self.assertEqual(self.texts(), ["سلام"])
         self.assertEqual(deliver_due(now=start + timedelta(hours=1)), {})
@@ -81,7 +81,7 @@ class DeliveryTests(MessengerTestCase):
         with self.assertLogs("open137.notifications.worker", "WARNING"):
             deliver_due(now=start)
         message.refresh_from_db()
-        self.assertEqual(message.status, State.DEAD)
+        self.assertEqual(message.status, DeliveryState.DEAD)
         deliver_due(now=start + timedelta(hours=2))
         self.assertEqual(len(self.platform.attempts("sendMessage")), 1)
 
@@ -96,7 +96,7 @@ class DeliveryTests(MessengerTestCase):
                     "reply_markup": {"inline_keyboard": []}})
         deliver_due()
         edit.refresh_from_db()
-        self.assertEqual(edit.status, State.SENT)
+        self.assertEqual(edit.status, DeliveryState.SENT)
 
     @override_settings(MESSENGER_API_URL="")
     def test_without_a_bot_address_messages_wait_for_one(self) -> None:
@@ -104,4 +104,4 @@ class DeliveryTests(MessengerTestCase):
         with self.assertLogs("open137.notifications.worker", "WARNING"):
             deliver_due()
         message.refresh_from_db()
-        self.assertEqual(message.status, State.FAILED)
+        self.assertEqual(message.status, DeliveryState.FAILED)

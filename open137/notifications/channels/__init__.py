@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from open137.notifications.models import Channel, Message
+from open137.notifications.models import DeliveryChannel, Message
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,12 @@ class DeliveryError(Exception):
 
 # Messenger calls that show nothing in the chat (the answer to a pressed button) need not
 # wait for the chat's earlier messages, nor hold up the later ones.
-UNORDERED = Q(channel=Channel.MESSENGER, payload__method="answerCallbackQuery")
+UNORDERED = Q(channel=DeliveryChannel.MESSENGER, payload__method="answerCallbackQuery")
 
 
 def keeps_order(message: Message) -> bool:
     """Whether the message must reach its recipient after the earlier ones."""
-    return not (message.channel == Channel.MESSENGER and isinstance(message.payload, dict)
+    return not (message.channel == DeliveryChannel.MESSENGER and isinstance(message.payload, dict)
                 and message.payload.get("method") == "answerCallbackQuery")
 
 
@@ -43,8 +43,8 @@ def send(message: Message) -> Delivered:
     """Deliver one message through its channel."""
     from open137.notifications.channels import email, messenger, sms, webhook
 
-    senders = {Channel.SMS: sms.send, Channel.EMAIL: email.send, Channel.WEBHOOK: webhook.send,
-               Channel.MESSENGER: messenger.send}
+    senders = {DeliveryChannel.SMS: sms.send, DeliveryChannel.EMAIL: email.send,
+               DeliveryChannel.WEBHOOK: webhook.send, DeliveryChannel.MESSENGER: messenger.send}
     sender = senders.get(message.channel)  # type: ignore[call-overload]
     if sender is None:
         raise DeliveryError(f"unknown channel {message.channel!r}", final=True)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from open137.notifications import actions, quiet
-from open137.notifications.models import Message, State
+from open137.notifications.models import DeliveryState, Message
 from open137.notifications.worker import deliver_due
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -64,7 +64,7 @@ class QuietHoursTests(TestCase):
         message = self.enqueue("late", urgent=False, at=local(10, 21, 55))
         self.assertEqual(deliver_due(now=local(10, 22, 10))["deferred"], 1)
         message.refresh_from_db()
-        self.assertEqual((message.status, message.attempts), (State.PENDING, 0))
+        self.assertEqual((message.status, message.attempts), (DeliveryState.PENDING, 0))
         self.assertEqual(message.next_attempt_at, local(11, 7))
 
     def test_email_ignores_quiet_hours(self) -> None:

@@ -7,7 +7,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from open137.notifications import actions
-from open137.notifications.models import DeliveryAttempt, Message, State
+from open137.notifications.models import DeliveryAttempt, DeliveryState, Message
 from open137.notifications.testing import LocalServer, sms_lines
 from open137.notifications.worker import deliver_due
 
@@ -45,7 +45,7 @@ class HttpGatewayTests(TestCase):
                                           "sender": "30001370", "type": "1"})
         self.assertEqual(request.headers["apikey"], "k-137")
         message.refresh_from_db()
-        self.assertEqual(message.status, State.SENT)
+        self.assertEqual(message.status, DeliveryState.SENT)
         self.assertEqual(message.delivery_attempts.get().status_code, 200)
 
     def test_a_get_gateway_gets_the_parameters_in_the_address(self) -> None:
@@ -75,7 +75,7 @@ class HttpGatewayTests(TestCase):
             now = timezone.now()
             self.assertEqual(deliver_due(now=now)["failed"], 1)
             message.refresh_from_db()
-            self.assertEqual(message.status, State.FAILED)
+            self.assertEqual(message.status, DeliveryState.FAILED)
             self.assertEqual(message.next_attempt_at, now + timedelta(seconds=30))
             self.assertEqual(deliver_due(now=now + timedelta(seconds=10)).total(), 0)
             self.assertEqual(deliver_due(now=now + timedelta(seconds=31))["sent"], 1)
@@ -90,7 +90,7 @@ class HttpGatewayTests(TestCase):
             message = queue()
             deliver_due()
         message.refresh_from_db()
-        self.assertEqual(message.status, State.FAILED)
+        self.assertEqual(message.status, DeliveryState.FAILED)
         self.assertIn("RetStatus", message.delivery_attempts.get().response)
 
     def test_an_unreachable_gateway_is_retried(self) -> None:
@@ -101,7 +101,7 @@ class HttpGatewayTests(TestCase):
             message = queue()
             deliver_due()
         message.refresh_from_db()
-        self.assertEqual(message.status, State.FAILED)
+        self.assertEqual(message.status, DeliveryState.FAILED)
         self.assertIn("unreachable", message.last_error)
 
 

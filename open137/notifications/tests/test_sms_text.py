@@ -3,7 +3,7 @@ from django.utils.translation import override
 
 from open137.notifications import actions, smstext
 from open137.notifications.models import MessageTemplate
-from open137.notifications.texts import TEXTS, Kind, check_template, default_text, fill
+from open137.notifications.texts import TEXTS, MessageKind, check_template, default_text, fill
 
 PERSIAN_NOTE = "چاله کوچه با آسفالت گرم ترمیم شد و محل کار پاکسازی شد. " * 4
 
@@ -33,12 +33,12 @@ class SmsPartsTests(SimpleTestCase):
 class TemplateCheckTests(SimpleTestCase):
     def test_unknown_placeholders_are_named_in_the_complaint(self) -> None:
         with override("en"):
-            problem = check_template(Kind.RECEIPT, "Code %(code)s for %(name)s")
+            problem = check_template(MessageKind.RECEIPT, "Code %(code)s for %(name)s")
         self.assertIn("name", problem or "")
 
     def test_a_malformed_template_is_refused(self) -> None:
-        self.assertIsNotNone(check_template(Kind.RECEIPT, "100% done %(code)"))
-        self.assertIsNone(check_template(Kind.RECEIPT, "Code %(code)s, 100%% sure"))
+        self.assertIsNotNone(check_template(MessageKind.RECEIPT, "100% done %(code)"))
+        self.assertIsNone(check_template(MessageKind.RECEIPT, "Code %(code)s, 100%% sure"))
 
     def test_every_default_text_uses_only_its_own_placeholders(self) -> None:
         for kind in TEXTS:
@@ -54,9 +54,10 @@ class DefaultLengthTests(SimpleTestCase):
               "status": "رسیدگی‌شده", "original": "9876543210", "note": "", "message": ""}
 
     def test_persian_sms_without_free_text_fit_two_parts(self) -> None:
-        citizen = [Kind.RECEIPT, Kind.RECEIPT_REFERRAL, Kind.REFERRAL, Kind.PLANNED,
-                   Kind.REOPENED, Kind.THANKS, Kind.LINKED, Kind.PLAN_DUE, Kind.STATUS_REPLY,
-                   Kind.UNKNOWN_CODE, Kind.NOTHING_TO_ANSWER]
+        citizen = [MessageKind.RECEIPT, MessageKind.RECEIPT_REFERRAL, MessageKind.REFERRAL,
+                   MessageKind.PLANNED, MessageKind.REOPENED, MessageKind.THANKS,
+                   MessageKind.LINKED, MessageKind.PLAN_DUE, MessageKind.STATUS_REPLY,
+                   MessageKind.UNKNOWN_CODE, MessageKind.NOTHING_TO_ANSWER]
         for kind in citizen:
             text = fill(default_text(kind, "fa")[1], self.values)
             with self.subTest(kind=kind, text=text):
@@ -65,20 +66,20 @@ class DefaultLengthTests(SimpleTestCase):
 
 class RenderTests(TestCase):
     def test_an_administrators_template_replaces_the_default(self) -> None:
-        MessageTemplate.objects.create(kind=Kind.RECEIPT, language="fa",
+        MessageTemplate.objects.create(kind=MessageKind.RECEIPT, language="fa",
                                        text="کد پیگیری شما: %(code)s")
-        self.assertEqual(actions.render_sms(Kind.RECEIPT, "fa", {"code": "1234567890"}),
+        self.assertEqual(actions.render_sms(MessageKind.RECEIPT, "fa", {"code": "1234567890"}),
                          "کد پیگیری شما: 1234567890")
 
     def test_a_broken_template_falls_back_to_the_default_instead_of_failing(self) -> None:
-        MessageTemplate.objects.create(kind=Kind.RECEIPT, language="en", text="%(code)d!")
+        MessageTemplate.objects.create(kind=MessageKind.RECEIPT, language="en", text="%(code)d!")
         with self.assertLogs("open137.notifications", "WARNING"):
-            text = actions.render_sms(Kind.RECEIPT, "en", {"code": "1234567890"})
+            text = actions.render_sms(MessageKind.RECEIPT, "en", {"code": "1234567890"})
         self.assertIn("1234567890", text)
 
     @override_settings(SMS_MAX_PARTS=2)
     def test_a_long_note_is_shortened_to_the_allowed_parts(self) -> None:
-        text = actions.render_sms(Kind.RESOLVED, "fa", {"code": "1234567890",
+        text = actions.render_sms(MessageKind.RESOLVED, "fa", {"code": "1234567890",
                                                         "note": PERSIAN_NOTE})
         self.assertLessEqual(smstext.parts(text), 2)
         self.assertIn("1234567890", text)

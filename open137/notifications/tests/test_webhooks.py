@@ -8,7 +8,7 @@ from django.utils import timezone
 from open137.directory.models import Unit
 from open137.notifications import actions
 from open137.notifications.channels.webhook import verify
-from open137.notifications.models import DeliveryAttempt, Message, State, WebhookEndpoint
+from open137.notifications.models import DeliveryAttempt, DeliveryState, Message, WebhookEndpoint
 from open137.notifications.testing import TIMEOUT, LocalServer, Received
 from open137.notifications.worker import deliver_due
 
@@ -47,7 +47,8 @@ class WebhookDeliveryTests(TestCase):
         now = timezone.now() + start
         for _round in range(10):
             deliver_due(now=now)
-            waiting = Message.objects.filter(status__in=[State.PENDING, State.FAILED])
+            waiting = Message.objects.filter(
+                status__in=[DeliveryState.PENDING, DeliveryState.FAILED])
             if not waiting.exists():
                 return
             now = max(now, min(m.next_attempt_at for m in waiting)) + timedelta(seconds=1)
@@ -76,7 +77,7 @@ class WebhookDeliveryTests(TestCase):
                 self.assertEqual(json.loads(requests[0].body), json.loads(requests[2].body))
         events = {r.json()["event"] for r in server.requests}
         self.assertEqual(events, {"case.referred", "case.reopened"})
-        self.assertEqual(Message.objects.filter(status=State.SENT).count(), 2)
+        self.assertEqual(Message.objects.filter(status=DeliveryState.SENT).count(), 2)
         self.assertEqual(DeliveryAttempt.objects.filter(ok=True).count(), 2)
         self.assertEqual(DeliveryAttempt.objects.filter(ok=False).count(), 4)
 
@@ -119,10 +120,10 @@ class WebhookDeliveryTests(TestCase):
         [message] = self.event(1)
         now = message.created_at
         with self.assertLogs("open137.notifications", "WARNING"):
-            while message.status != State.DEAD:
+            while message.status != DeliveryState.DEAD:
                 deliver_due(now=now)
                 message.refresh_from_db()
-                if message.status == State.FAILED:
+                if message.status == DeliveryState.FAILED:
                     now = message.next_attempt_at
             self.assertGreaterEqual(now - message.created_at, timedelta(hours=24))
         self.assertLessEqual(now - message.created_at, timedelta(hours=49))
@@ -140,4 +141,4 @@ class WebhookDeliveryTests(TestCase):
         with self.assertLogs("open137.notifications", "WARNING"):
             deliver_due()
         message.refresh_from_db()
-        self.assertEqual(message.status, State.DEAD)
+        self.assertEqual(message.status, DeliveryState.DEAD)

@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from open137.notifications import actions, jobs
-from open137.notifications.models import JobRun, Message, State
+from open137.notifications.models import DeliveryState, JobRun, Message
 from open137.notifications.testing import sms_lines
 from open137.notifications.worker import claim, deliver_due, still_ours
 
@@ -54,13 +54,13 @@ class ClaimTests(FileSmsTestCase):
         now = timezone.now()
         dead = claim(now=now, token="dead" * 8, limit=10)  # and then it was killed
         self.assertEqual(deliver_due(now=now)["sent"], 5)
-        self.assertEqual(Message.objects.filter(status=State.SENDING).count(), 10)
+        self.assertEqual(Message.objects.filter(status=DeliveryState.SENDING).count(), 10)
         later = now + timedelta(seconds=301)
         self.assertEqual(deliver_due(now=later)["sent"], 10)
         # Were the stalled worker to wake up, its rows are no longer its own to send.
         self.assertEqual(still_ours(dead, token="dead" * 8, now=later), [])
         self.assertEqual(len(sms_lines(self.sms_file)), 15)
-        self.assertEqual(Message.objects.filter(status=State.SENT).count(), 15)
+        self.assertEqual(Message.objects.filter(status=DeliveryState.SENT).count(), 15)
 
     def test_a_worker_keeps_the_rows_it_still_owns(self) -> None:
         queue(3)
@@ -89,12 +89,12 @@ class RetryTests(FileSmsTestCase):
                 self.assertLogs("open137.notifications", "WARNING"):
             deliver_due()
         message.refresh_from_db()
-        self.assertEqual(message.status, State.FAILED)
+        self.assertEqual(message.status, DeliveryState.FAILED)
         self.assertIn("pigeon", message.last_error)
 
     def test_the_admin_can_send_dead_messages_again(self) -> None:
         [message] = queue(1)
-        Message.objects.filter(pk=message.pk).update(status=State.DEAD, attempts=9,
+        Message.objects.filter(pk=message.pk).update(status=DeliveryState.DEAD, attempts=9,
                                                      last_error="gateway down")
         admin = User.objects.create_superuser("admin", password=None)
         self.client.force_login(admin)
@@ -105,7 +105,7 @@ class RetryTests(FileSmsTestCase):
                 "action": "retry", "_selected_action": [message.pk]})
         self.assertEqual(response.status_code, 302)
         message.refresh_from_db()
-        self.assertEqual(message.status, State.PENDING)
+        self.assertEqual(message.status, DeliveryState.PENDING)
         self.assertEqual(deliver_due()["sent"], 1)
         self.assertIn(Message, site._registry)
 

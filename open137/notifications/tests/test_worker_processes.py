@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import TransactionTestCase
 from django.utils import timezone
 
-from open137.notifications.models import Channel, Message, State
+from open137.notifications.models import DeliveryChannel, DeliveryState, Message
 from open137.notifications.testing import LocalServer, sms_lines
 
 
@@ -33,7 +33,7 @@ def queue(count: int) -> None:
     """`count` due SMS with distinct texts, written in one statement."""
     now = timezone.now()
     Message.objects.bulk_create([
-        Message(channel=Channel.SMS, kind="status_reply", recipient="+989121234567",
+        Message(channel=DeliveryChannel.SMS, kind="status_reply", recipient="+989121234567",
                 text=f"message {i}", urgent=True, idempotency_key=f"bulk-{i}",
                 created_at=now, next_attempt_at=now, expires_at=now + timedelta(hours=1))
         for i in range(count)])
@@ -78,7 +78,7 @@ class WorkerProcessTests(TransactionTestCase):
         texts = Counter(line["text"] for line in sms_lines(self.sms_file))
         self.assertEqual(len(texts), 1000)
         self.assertEqual(set(texts.values()), {1})
-        self.assertEqual(Message.objects.filter(status=State.SENT).count(), 1000)
+        self.assertEqual(Message.objects.filter(status=DeliveryState.SENT).count(), 1000)
 
     def test_a_worker_killed_mid_batch_loses_nothing(self) -> None:
         queue(100)
@@ -93,7 +93,7 @@ class WorkerProcessTests(TransactionTestCase):
             victim.send_signal(signal.SIGKILL)
             victim.wait()
             self.assertLess(len(gateway.requests), 100, "the worker finished before the kill")
-            stuck = Message.objects.filter(status=State.SENDING).count()
+            stuck = Message.objects.filter(status=DeliveryState.SENDING).count()
             self.assertGreater(stuck, 0)
             time.sleep(1.2)  # the dead worker's lease runs out
             self.finish(self.worker(**gateway_env))
@@ -101,4 +101,4 @@ class WorkerProcessTests(TransactionTestCase):
         self.assertEqual(len(received), 100, "a message was lost")
         # Only the message in flight at the kill may have gone out twice.
         self.assertLessEqual(sum(n - 1 for n in received.values()), 1)
-        self.assertEqual(Message.objects.filter(status=State.SENT).count(), 100)
+        self.assertEqual(Message.objects.filter(status=DeliveryState.SENT).count(), 100)

@@ -12,6 +12,7 @@ from open137.cases.models import Case
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import FINISHED, Status
 from open137.directory.models import Subject
+from open137.imports import replay
 from open137.notifications.models import Message
 from open137.oversight import pages
 from open137.oversight.actions import refresh_month, refresh_rollups
@@ -109,7 +110,7 @@ class RollupTests(CityTestCase):
         subject = Subject.objects.filter(active=True).first()
         assert subject is not None
         # An old request brought in from another system, closed long ago: sealed at once.
-        [pk] = cases.import_cases([cases.ImportedCase(
+        [pk] = replay.import_cases([replay.ImportedCase(
             subject=subject, created_at=start, result_note="Repaired.",
             closed_at=start + timedelta(days=2))], by=None)
         assert isinstance(pk, int), pk

@@ -11,6 +11,7 @@ from open137.cases.models import Case, Channel
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import Status
 from open137.directory.models import District, Kind
+from open137.imports import replay
 from open137.open311.actions import create_api_key
 
 
@@ -76,10 +77,10 @@ class PlacingTests(CityTestCase):
 
     def test_imported_rows_with_an_address_column_are_placed(self) -> None:
         at = timezone.now() - timedelta(days=3)
-        rows = [actions.ImportedCase(subject=self.works_subject, created_at=at,
+        rows = [replay.ImportedCase(subject=self.works_subject, created_at=at,
                                      address=address, external_id=f"x-{i}")
                 for i, address in enumerate(["گلشهر", "گلشهر", "جای نامعلوم"])]
-        ids = actions.import_cases(rows, by=None)
+        ids = replay.import_cases(rows, by=None)
         cases = [Case.objects.get(pk=pk) for pk in ids if isinstance(pk, int)]
         self.assertEqual([c.district.code if c.district else None for c in cases],
                          ["district-6", "district-6", None])

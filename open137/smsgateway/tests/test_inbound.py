@@ -8,7 +8,7 @@ from open137.cases.models import Case, Channel
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import Status
 from open137.directory.models import Unit
-from open137.notifications.models import Message, State
+from open137.notifications.models import DeliveryState, Message
 from open137.smsgateway.actions import triage_subject
 
 URL = "/sms/inbound"
@@ -71,7 +71,7 @@ class InboundTests(CityTestCase):
         self.new_case(contact_phone=PHONE)
         self.assertEqual(self.post("1").json()["action"], "nothing_to_answer")
         reply = Message.objects.get(kind="nothing_to_answer")
-        self.assertEqual((reply.recipient, reply.status), ("+989121234567", State.PENDING))
+        self.assertEqual((reply.recipient, reply.status), ("+989121234567", DeliveryState.PENDING))
 
     def test_an_answer_after_the_window_is_refused_by_reply(self) -> None:
         case = self.resolved()
@@ -109,7 +109,8 @@ class InboundTests(CityTestCase):
         receipt = Message.objects.get(case_id=case.pk)
         self.assertIn(case.tracking_code, receipt.text)
         self.assertTrue(receipt.urgent)
-        self.assertEqual(receipt.status, State.PENDING)  # the worker sends it, not the request
+        # The worker sends it, not the request.
+        self.assertEqual(receipt.status, DeliveryState.PENDING)
 
     def test_without_a_classifier_the_triage_subject_takes_it(self) -> None:
         subject = triage_subject()
