@@ -1,5 +1,6 @@
 """Numbers of the oversight pages in the active language: shares, hours, counts."""
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext
 from open137.cases.workflow import STEP_NAMES, Step
 from open137.core.dates import format_date, is_persian
 from open137.core.text import persian_digits
+from open137.oversight.figures import DEFINITION
+from open137.oversight.tables import HINTS
 
 register = template.Library()
 NONE = "—"
@@ -132,3 +135,24 @@ def step_name(step: str) -> str:
         return str(STEP_NAMES[Step(step)])
     except ValueError:
         return step
+
+
+_CODE_WORD = re.compile(r"(&#?\w+;)|([A-Za-z][\w-]*(?:/[\w-]+)?)")
+
+
+@register.filter
+def codes_marked(text: str) -> SafeString:
+    """A Persian description with the codes it names (its Latin words) set as code, as
+    they are written in the data: «normal (عادی)»."""
+    escaped = escape(str(text))
+    if not is_persian():
+        return escaped
+    return mark_safe(_CODE_WORD.sub(  # noqa: S308 - the text is escaped first
+        lambda m: m.group(1) or f'<code translate="no">{m.group(2)}</code>', escaped))
+
+
+@register.filter
+def hint(key: str) -> str:
+    """The one-sentence explanation of a figure, shown when the pointer rests on its name."""
+    definition = DEFINITION.get(HINTS.get(key, ""))
+    return str(definition.text) if definition is not None else ""
