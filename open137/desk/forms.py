@@ -23,7 +23,7 @@ from open137.cases.queries import suggested_unit
 from open137.cases.workflow import AT_CENTRE, OPEN, Status, Step
 from open137.core.errors import DomainError, InvalidInput
 from open137.core.phones import normalize_phone
-from open137.core.text import latin_digits, normalize_text
+from open137.core.text import latin_digits, normalize_text, search_key
 from open137.desk import hints
 from open137.desk.subjects import search_subjects
 from open137.desk.uploads import sniff
@@ -402,9 +402,39 @@ class PlanForm(StepForm):
                                  expected_date=data["expected_date"], note=data["note"], by=by)
 
 
+def units_in_order() -> list[Unit]:
+    """Active units as people look for them: organisations, then districts by number
+    (۲ before ۱۰) with their departments."""
+    units = Unit.objects.filter(active=True, is_triage=False).select_related("district")
+    order = {str(Unit.Type.ORGANISATION): 0, str(Unit.Type.DISTRICT): 1,
+             str(Unit.Type.DEPARTMENT): 1}
+    return sorted(units, key=lambda u: (order.get(str(u.type), 2),
+                                        u.district.number or 0 if u.district else 0,
+                                        u.type != Unit.Type.DISTRICT, u.code))
+
+
+class UnitField(forms.ModelChoiceField):
+    """A unit chosen from a list (its number) or typed from a type-ahead list: its name
+    in either language, in any digits, or its code."""
+
+    def to_python(self, value: Any) -> Unit | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if latin_digits(text).isdigit():
+            return super().to_python(latin_digits(text))
+        key = search_key(text)
+        for unit in self.queryset or ():
+            if key in {search_key(unit.code), search_key(unit.name_fa),
+                       search_key(unit.name_en or "")}:
+                return unit
+        raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                    code="invalid_choice")
+
+
 class ReferForm(StepForm):
     step = Step.REFER
-    unit = forms.ModelChoiceField(
+    unit = UnitField(
         Unit.objects.filter(active=True, is_triage=False).order_by("type", "code"),
         label=_("Refer to"),
         error_messages={"required": _("Choose the unit to refer the request to."),
