@@ -55,4 +55,7 @@ class PersianDigitsMiddleware:
                 and (translation.get_language() or "").startswith("fa")):
             charset = response.charset or "utf-8"
             response.content = persian_digits_in_html(response.content.decode(charset))
+            if response.has_header("Content-Length"):
+                # Persian digits take two bytes each: a length set before would cut the page.
+                response["Content-Length"] = str(len(response.content))
         return response

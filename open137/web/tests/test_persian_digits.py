@@ -21,6 +21,10 @@ class PersianDigitsInPagesTests(TestCase):
                          '<code>x 1</code><p translate="no">key <b>7</b> 9</p>'
                          '<p>۸ &#10006; &amp;</p>')
 
+    def test_the_content_length_counts_the_persian_digits(self) -> None:
+        response = self.client.get("/transparency/")
+        self.assertEqual(int(response["Content-Length"]), len(response.content))
+
     def test_persian_pages_are_finished_and_english_ones_left_alone(self) -> None:
         self.assertIn("۱", self.client.get("/transparency/").content.decode())
         with override_settings(LANGUAGE_CODE="en"):
