@@ -402,17 +402,6 @@ class PlanForm(StepForm):
                                  expected_date=data["expected_date"], note=data["note"], by=by)
 
 
-def units_in_order() -> list[Unit]:
-    """Active units as people look for them: organisations, then districts by number
-    (۲ before ۱۰) with their departments."""
-    units = Unit.objects.filter(active=True, is_triage=False).select_related("district")
-    order = {str(Unit.Type.ORGANISATION): 0, str(Unit.Type.DISTRICT): 1,
-             str(Unit.Type.DEPARTMENT): 1}
-    return sorted(units, key=lambda u: (order.get(str(u.type), 2),
-                                        u.district.number or 0 if u.district else 0,
-                                        u.type != Unit.Type.DISTRICT, u.code))
-
-
 class UnitField(forms.ModelChoiceField):
     """A unit chosen from a list (its number) or typed from a type-ahead list: its name
     in either language, in any digits, or its code."""

@@ -12,9 +12,9 @@ from open137.cases.models import Case
 from open137.core.text import latin_digits
 from open137.desk import lists
 from open137.desk.access import SUPERVISORS, require_staff
-from open137.desk.forms import units_in_order
 from open137.desk.views.base import page, paginate
 from open137.directory.models import Unit
+from open137.directory.queries import units_in_order
 from open137.notifications.models import Channel as MessageChannel
 from open137.notifications.models import Message
 

@@ -88,27 +88,28 @@ NUMBER_KINDS = frozenset({"share", "hours", "score", "count"})
 
 
 @register.simple_tag
-def table_rows(table: Any) -> SafeString:
+def table_rows(table: Any, cards: bool = False) -> SafeString:
     """The body rows of a table, as the cell filter and the row markup show them.
 
     A dashboard has thousands of cells: written here in one pass rather than through a
-    template loop (its tags and filters cost more than the numbers).
+    template loop (its tags and filters cost more than the numbers). With `cards`, each
+    cell carries its column's name, for a phone to show a row as a card.
     """
     persian = is_persian()
+    labels = [f' data-label="{escape(label)}"' if cards else "" for _key, label in table.columns]
     parts: list[str] = []
     for row in table.rows:
         parts.append("\n    <tr>")
-        first = True
-        for c in row:
+        for i, c in enumerate(row):
             kind = c.kind
-            heading = first and kind == "name"
-            first = False
+            heading = i == 0 and kind == "name"
+            label = labels[i] if i < len(labels) else ""
             if heading:
                 parts.append('<th scope="row">')
             elif c.title:
-                parts.append(f'<td class="text-end text-nowrap" title="{escape(c.title)}">')
+                parts.append(f'<td class="text-end text-nowrap"{label} title="{escape(c.title)}">')
             else:
-                parts.append('<td class="text-end text-nowrap">')
+                parts.append(f'<td class="text-end text-nowrap"{label}>')
             text = _number(c.value, persian, kind) if kind in NUMBER_KINDS else escape(cell(c))
             if c.link:
                 parts.append(f'<a href="{escape(c.link)}">{text}</a>')
