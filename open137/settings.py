@@ -155,7 +155,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "axes",
+    "open137.security.apps.SignInAttemptsConfig",  # django-axes
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -186,6 +186,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The city's language whatever the browser says; English by the switch.
     "open137.web.middleware.CityLanguageMiddleware",
+    # Inside the language's: it finishes Persian pages while their language is active.
+    "open137.web.middleware.PersianDigitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

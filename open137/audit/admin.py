@@ -10,15 +10,18 @@ those actions, marked as made in the administration site.
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, router, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from open137.audit.actions import Trail, origin, record_changed
@@ -148,9 +151,10 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.display(description=_("changes"))
     def what_changed(self, entry: AuditEntry) -> SafeString:
+        arrow = "←" if get_language_bidi() else "→"  # pointing the way the text reads
         return format_html_join(
-            "", "<div><strong>{}</strong>: {} → {}</div>",
-            ((line.label, line.before, line.after) for line in change_lines(entry)))
+            "", "<div><strong>{}</strong>: {} {} {}</div>",
+            ((line.label, line.before, arrow, line.after) for line in change_lines(entry)))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -162,9 +166,40 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+# Django stores permission names in English when it creates them; a clerk reads them in
+# the interface's language, from the model's translated name.
+PERMISSION_ACTIONS = {"add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
+                      "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s")}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is None or action not in PERMISSION_ACTIONS:
+        return str(permission)
+    app = apps.get_app_config(permission.content_type.app_label).verbose_name
+    return f"{app} | {PERMISSION_ACTIONS[action] % {'model': model._meta.verbose_name}}"
+
+
+class TranslatedPermissions:
+    """Permission choices labelled in the interface's language."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.related_model is Permission:
+            # Only what the admin edits: other tables' permissions would mean nothing here.
+            shown = [ContentType.objects.get_for_model(model)
+                     for model in self.admin_site._registry]  # type: ignore[attr-defined]
+            field.label_from_instance = permission_label
+            field.queryset = field.queryset.filter(content_type__in=shown).select_related(
+                "content_type")
+        return field
+
+
 # Accounts: who is staff or superuser, their groups and permissions (the password only as
 # "changed"; the last sign-in is not configuration).
-class AuditedUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[misc]
+class AuditedUserAdmin(TranslatedPermissions, AuditedAdmin, UserAdmin):  # type: ignore[misc]
     audit_ignore = ("last_login",)
 
     def user_change_password(self, request: HttpRequest, id: str,
@@ -179,7 +214,8 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[misc]
         return response
 
 
-class AuditedGroupAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedGroupAdmin(TranslatedPermissions, AuditedAdmin,  # type: ignore[misc]
+                        admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["name"]
     filter_horizontal = ["permissions"]
 

@@ -32,7 +32,8 @@ from django.utils.translation import override
 from open137.cases.answers import RESULT_STEPS, answer_link
 from open137.cases.models import Attachment, Case, CaseEvent, Channel, Priority
 from open137.cases.workflow import Status, Step
-from open137.core.dates import format_date
+from open137.core.dates import format_date, is_persian
+from open137.core.text import isolated_ltr
 from open137.directory.models import Staff, Unit
 from open137.notifications import actions as outbox
 from open137.notifications.texts import MessageKind
@@ -135,11 +136,16 @@ def _unit_name(unit: Unit | None) -> str:
     return unit.name if unit is not None else ""
 
 
+def _code(code: str) -> str:
+    return isolated_ltr(code) if code and is_persian() else code
+
+
 def citizen_values(case: Case, event: CaseEvent | None = None) -> dict[str, Any]:
     """The placeholders of a citizen's message, in the active language."""
     values: dict[str, Any] = {
-        # Latin digits: the code is copied, typed on keypads and sent back by SMS.
-        "code": case.tracking_code,
+        # Latin digits: the code is copied, typed on keypads and sent back by SMS. In a
+        # Persian text it is isolated left to right, so that no phone reorders it.
+        "code": _code(case.tracking_code),
         "unit": _unit_name(case.unit),
         # Labels are made text here, in the citizen's language: the message is rendered
         # later, wherever the active language is the staff member's.
@@ -147,7 +153,7 @@ def citizen_values(case: Case, event: CaseEvent | None = None) -> dict[str, Any]
         "note": case.result_note,
         "reason": case.result_note,
         "date": format_date(case.planned_date),
-        "original": (event.data.get("original", "") if event is not None else ""),
+        "original": _code(event.data.get("original", "") if event is not None else ""),
     }
     if event is not None and event.step == Step.PLAN:
         values["reason"] = case.plan_reason_name

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from open137.core.text import persian_digits
+
 
 class Named(models.Model):
     """A record with a Persian and an English name; `name` follows the active language."""
@@ -21,7 +23,9 @@ class Named(models.Model):
     def name(self) -> str:
         if (get_language() or "fa").startswith("en") and self.name_en:
             return self.name_en
-        return self.name_fa
+        # A name from data («منطقه 3») reads with Persian digits wherever Persian is shown.
+        return persian_digits(self.name_fa) if (get_language() or "fa").startswith("fa") \
+            else self.name_fa
 
 
 class RateCounter(models.Model):

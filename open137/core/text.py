@@ -70,6 +70,12 @@ def persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN)
 
 
+def isolated_ltr(value: str) -> str:
+    """Text set left to right as one run inside right-to-left text (LRI ... PDI): a tracking
+    code's digit groups keep their order in a Persian sentence, a message or an SMS."""
+    return f"\u2066{value}\u2069"
+
+
 def normalize_text(value: str) -> str:
     """Canonical Persian text for storage: letters, digits, spaces and ZWNJ cleaned up."""
     if not value:

@@ -22,7 +22,7 @@ from open137.core import dates
 from open137.core.errors import DomainError, InvalidInput
 from open137.core.numbers import parse_number
 from open137.core.phones import normalize_phone
-from open137.core.text import normalize_text
+from open137.core.text import latin_digits, normalize_text, search_key
 from open137.core.uploads import PhotosField
 from open137.desk import hints
 from open137.desk.subjects import search_subjects
@@ -354,6 +354,25 @@ class UnitSelect(forms.Select):
         return option
 
 
+class UnitField(forms.ModelChoiceField):
+    """A unit chosen from a list (its number) or typed from a type-ahead list: its name
+    in either language, in any digits, or its code."""
+
+    def to_python(self, value: Any) -> Unit | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if latin_digits(text).isdigit():
+            return super().to_python(latin_digits(text))
+        key = search_key(text)
+        for unit in self.queryset or ():
+            if key in {search_key(unit.code), search_key(unit.name_fa),
+                       search_key(unit.name_en or "")}:
+                return unit
+        raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                    code="invalid_choice")
+
+
 class ReferForm(StepForm):
     step = Step.REFER
     # A type-ahead over the gazetteer: the place chosen picks the unit of its district for
@@ -369,7 +388,7 @@ class ReferForm(StepForm):
                            widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180,
                            widget=forms.HiddenInput)
-    unit = forms.ModelChoiceField(
+    unit = UnitField(
         Unit.objects.filter(active=True, is_triage=False).order_by("type", "code"),
         label=_("Refer to"), widget=UnitSelect,
         error_messages={"required": _("Choose the unit to refer the request to."),

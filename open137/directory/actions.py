@@ -160,13 +160,30 @@ def _apply(pack: CityPack, trail: Trail) -> LoadReport:
             code = f"{d.code}/{dep.code}"
             unit_codes.append(code)
             _upsert(report, trail, Unit, {"code": code}, {
-                "name_fa": f"{dep.fa} ({d.fa})",
-                "name_en": f"{dep.en} ({d.en})" if dep.en and d.en else "",
+                "name_fa": department_name(dep.fa, d.fa),
+                "name_en": department_name(dep.en, d.en) if dep.en and d.en else "",
                 "type": Unit.Type.DEPARTMENT, "district": district, "department": dep.code,
                 "is_triage": False, "active": True})
     _deactivate(report, trail, District, {"code__in": [d.code for d in pack.districts]})
     _deactivate(report, trail, Unit, {"code__in": unit_codes})
     return report
+
+
+def department_name(department: str, district: str) -> str:
+    """A district department's name with its district's, the shared word said once.
+
+    «معاونت فنی و عمرانی منطقه» and «منطقه ۳» make «معاونت فنی و عمرانی منطقه ۳»; "District
+    urban services" and "District 3" make "District 3 urban services"; other names are
+    joined as "department (district)".
+    """
+    dep_words, district_words = department.split(), district.split()
+    if not dep_words or not district_words:
+        return department or district
+    if len(district_words) > 1 and dep_words[-1] == district_words[0]:
+        return " ".join(dep_words + district_words[1:])
+    if len(district_words) > 1 and dep_words[0].lower() == district_words[0].lower():
+        return " ".join([district, *dep_words[1:]])
+    return f"{department} ({district})"
 
 
 def _center(pack: CityPack) -> list[float]:

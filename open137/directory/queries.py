@@ -136,3 +136,16 @@ def route(subject: Subject, *, lat: float | None, lon: float | None,
         handler=parse_handler(subject.handler), district_code=district_code, point=point,
         rules=ctx.rules.get(subject.pk, ()), units=ctx.units, triage_unit=ctx.triage_unit,
     )
+
+
+def units_in_order(*, everything: bool = False) -> list[Unit]:
+    """Units as people look for them: organisations, then districts by number (۲ before ۱۰)
+    with their departments. Those a request can be referred to, or `everything`."""
+    units = Unit.objects.select_related("district")
+    if not everything:
+        units = units.filter(active=True, is_triage=False)
+    order = {str(Unit.Type.ORGANISATION): 0, str(Unit.Type.DISTRICT): 1,
+             str(Unit.Type.DEPARTMENT): 1}
+    return sorted(units, key=lambda u: (order.get(str(u.type), 2),
+                                        u.district.number or 0 if u.district else 0,
+                                        u.type != Unit.Type.DISTRICT, u.code))

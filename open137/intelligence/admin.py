@@ -71,8 +71,12 @@ class IncidentAdmin(AuditedAdmin):
     """Declared, changed and resolved through the intelligence actions."""
 
     form = IncidentForm
-    list_display = ["pk", "subject", "district", "status", "starts_at", "ends_at",
+    list_display = ["number", "subject", "district", "status", "starts_at", "ends_at",
                     "created_at", "created_by"]
+
+    @admin.display(description=_("number"), ordering="pk")
+    def number(self, incident: Incident) -> int:
+        return incident.pk
     list_filter = ["created_at", "status", "subject", "district"]
     search_fields = ["message_fa", "message_en", "subject__code"]
     autocomplete_fields = ["subject"]

@@ -113,7 +113,7 @@ class Message(models.Model):
                    models.Index(fields=["kind", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.kind} → {self.recipient}"
+        return f"{self.get_channel_display()} · {self.get_kind_display()} · {self.recipient}"
 
 
 class DeliveryAttempt(models.Model):

@@ -14,6 +14,7 @@ from open137.core.dates import is_persian
 from open137.core.errors import InvalidInput
 from open137.core.text import latin_digits, persian_digits
 from open137.directory.models import District, Subject, SubjectGroup, Unit
+from open137.directory.queries import units_in_order
 from open137.oversight.models import QUESTIONS
 from open137.oversight.periods import Month, Period, months_back
 from open137.oversight.queries import NONE, Selection
@@ -136,7 +137,7 @@ class FilterForm(forms.Form):
             del self.fields["unit"]
         else:
             self.fields["unit"].widget.choices = [
-                *everything, *((u.code, u.name) for u in Unit.objects.all())]
+                *everything, *((u.code, u.name) for u in units_in_order(everything=True))]
 
     def _known(self, name: str, values: Any) -> str:
         code = self.cleaned_data.get(name) or ""

@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Choices, F, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
-from open137.cases.models import Case
+from open137.cases.models import Case, Channel, Priority
+from open137.cases.workflow import Status
 from open137.core.dates import jalali_iso
+from open137.core.text import persian_digits
 from open137.oversight.facts import annotated
 
 COORDINATE_DECIMALS = 3
@@ -58,6 +61,16 @@ FIELDS: tuple[tuple[str, Promise], ...] = (
                       "the citizen.")),
     ("satisfied", _("The citizen's answer: true, false, or empty when not answered.")),
     ("duplicate_of", _("The id of the request this one duplicates; empty otherwise.")),
+    # Persian names beside the codes, for people reading the file; the codes stay for
+    # programs (these columns come last, so that older readers of the file go on working).
+    ("channel_fa", _("The channel's name in Persian.")),
+    ("kind_fa", _("The kind's name in Persian.")),
+    ("subject_fa", _("The subject's name in Persian.")),
+    ("subject_group_fa", _("The subject group's name in Persian.")),
+    ("district_fa", _("The district's name in Persian.")),
+    ("unit_fa", _("The unit's name in Persian.")),
+    ("status_fa", _("The status's name in Persian.")),
+    ("priority_fa", _("The priority's name in Persian.")),
 )
 FIELD_NAMES = tuple(name for name, _text in FIELDS)
 
@@ -65,7 +78,15 @@ _VALUES = {
     "kind_code": F("kind__code"), "subject_code": F("subject__code"),
     "group_code": F("subject__group__code"), "district_code": F("district__code"),
     "unit_code": F("unit__code"),
+    "kind_fa": F("kind__name_fa"), "subject_fa": F("subject__name_fa"),
+    "group_fa": F("subject__group__name_fa"), "district_fa": F("district__name_fa"),
+    "unit_fa": F("unit__name_fa"),
 }
+
+
+def _persian_labels(choices: type[Choices]) -> dict[str, str]:
+    with override("fa"):
+        return {str(value): str(label) for value, label in choices.choices}
 
 
 def _time(value: datetime | None) -> str | None:
@@ -84,6 +105,7 @@ def rows(cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
         "contact_count",
         "respond_by", "responded_at", "resolve_by", "resolved_at", "closed_at", "planned_date",
         "reopens", "misrouted", "informed", "satisfied", "duplicate_of_id", **_VALUES)
+    channels, statuses, priorities = (_persian_labels(c) for c in (Channel, Status, Priority))
     for v in values.iterator(chunk_size=2000):
         created: datetime = v["created_at"]
         planned: date | None = v["planned_date"]
@@ -108,4 +130,10 @@ def rows(cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
             "repeat_contacts": v["contact_count"],
             "result_sent": bool(v["informed"]),
             "satisfied": v["satisfied"], "duplicate_of": v["duplicate_of_id"],
+            "channel_fa": channels.get(v["channel"], ""), "kind_fa": v["kind_fa"],
+            "subject_fa": v["subject_fa"], "subject_group_fa": v["group_fa"] or "",
+            "district_fa": persian_digits(v["district_fa"] or ""),
+            "unit_fa": persian_digits(v["unit_fa"] or ""),
+            "status_fa": statuses.get(v["status"], ""),
+            "priority_fa": priorities.get(v["priority"], ""),
         }

@@ -36,6 +36,7 @@ from open137.oversight.queries import (
 )
 from open137.oversight.tables import (
     Table,
+    audits_table,
     backlog_table,
     breakdown,
     ranking_table,
@@ -255,6 +256,8 @@ def table_by_key(sel: Selection, key: str, *, with_ranking: bool) -> Table | Non
     if key == "series":
         points = series(sel, figures.now)
         return series_table(points, sel, period_labels(points))
+    if key == "audits":
+        return audits_table(sample_rows(audit_summary(sel)))
     if key.startswith("ranking-") and with_ranking:
         rows = {"responsible": figures.rows("responsible"), "unit": figures.rows("unit")}
         districts, organisations = rankings(rows, current_weights().as_dict())

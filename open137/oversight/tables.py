@@ -123,6 +123,22 @@ FIGURE_COLUMNS: tuple[tuple[str, Promise, str, str], ...] = (
     ("planned_overdue", _("Planned, date passed"), "count", "planned_overdue"),
 )
 PUBLIC_LEFT_OUT = {"audit_score"}
+# Which definition explains a column or a headline card (its text shows on hover).
+HINTS: dict[str, str] = {
+    "volume": "volume", "referral_hours_median": "referral_hours", "referral": "referral_hours",
+    "referral_hours_mean": "referral_hours", "triage_hours_mean": "triage_hours",
+    "triage": "triage_hours", "misroute_hours_mean": "misroute_hours",
+    "misroute_hours": "misroute_hours", "first_on_time_share": "first_on_time",
+    "first": "first_on_time", "result_on_time_share": "result_on_time",
+    "result": "result_on_time", "reopen_rate": "reopen_rate", "reopen": "reopen_rate",
+    "misroute_rate": "misroute_rate", "misroute": "misroute_rate",
+    "closure_loop": "closure_loop", "closure": "closure_loop", "satisfaction": "satisfaction",
+    "response_rate": "response_rate", "questioned": "questions", "questions": "questions",
+    "paused_hours_mean": "questions", "repeat_contacts": "repeat_contacts",
+    "audit_score": "audit_score", "audit": "audit_score", "open": "backlog",
+    "overdue": "overdue", "planned": "planned", "planned_overdue": "planned",
+    "index": "index", "score": "index",
+}
 # Numerator and denominator of each share, for the cell's tooltip.
 PARTS: dict[str, tuple[str, str]] = {
     "first_on_time_share": ("first_on_time", "first_due"),
@@ -217,7 +233,7 @@ def backlog_table(figures: Figures, rows: list[Row]) -> Table:
 def ranking_table(key: str, title: str | Promise, ranked: list[Ranked], sel: Selection,
                   dimension: str, *, public: bool = False) -> Table:
     columns: list[tuple[str, str | Promise]] = [
-        ("rank", _("Rank")), ("name", DIMENSION_NAMES[dimension]), ("index", _("Index")),
+        ("rank", _("Rank")), ("name", DIMENSION_NAMES[dimension]), ("index", _("Overall score")),
         *((part, label) for part, label in INDEX_PARTS),
     ]
     table = Table(key, title, columns)
@@ -270,3 +286,16 @@ def _request_rows(cases: QuerySet[Case], contact: bool) -> Iterator[list[Cell]]:
         if contact:
             row += [Cell(case.contact_name, "text"), Cell(case.contact_phone, "text")]
         yield row
+
+
+def audits_table(samples: list[Any]) -> Table:
+    """The audit samples with their seeds: anyone can repeat a draw from the seed."""
+    columns: list[tuple[str, str | Promise]] = [
+        ("unit", _("Unit")), ("month", _("Month")),
+        ("population", _("Finished requests in the month")), ("drawn", _("Drawn")),
+        ("graded", _("Graded")), ("score", _("Audit score")),
+        ("seed", _("Seed of the draw"))]
+    rows = [[Cell(s.unit.name, "name"), Cell(s.month, "text"), Cell(s.population),
+             Cell(s.drawn), Cell(s.graded), Cell(s.score, "share"), Cell(s.seed, "text")]
+            for s in samples]
+    return Table("audits", _("Quality audits"), columns, rows)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from open137.places.models import Place
 
@@ -11,6 +12,12 @@ class PlaceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "district", "dataset"]
     search_fields = ["name", "street"]
     list_select_related = ["district"]
+    exclude = ["source_id"]
+    readonly_fields = ["source"]
+
+    @admin.display(description=_("identifier in the source file"))
+    def source(self, place: Place) -> str:
+        return place.source_id
 
     def has_add_permission(self, request: object) -> bool:
         return False

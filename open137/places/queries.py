@@ -1,12 +1,13 @@
 """Shared reads of the gazetteer for the screens: the neighbourhoods of each district."""
 
+import math
 import threading
 
 from django.utils.translation import get_language
 
 from open137.core.text import persian_digits
 from open137.directory.models import District
-from open137.places.index import current_versions
+from open137.places.index import current_versions, vocabulary
 from open137.places.models import Place, PlaceKind
 from open137.places.search import routing_for
 
@@ -54,3 +55,26 @@ def district_label(district: District, language: str | None = None) -> str:
         separator = ", " if language == "en" else "، "
         name = f"{name} ({separator.join(names[:SHOWN])}{more})"
     return name if language == "en" else persian_digits(name)
+
+
+NEIGHBOURHOOD_M = 1500.0  # a point this near a neighbourhood's centre is said to be in it
+
+
+def neighbourhoods_at(points: list[tuple[float | None, float | None]],
+                      language: str | None = None) -> list[str]:
+    """For each point, the name of the nearest neighbourhood (within NEIGHBOURHOOD_M) in
+    the reader's language, or "" when the gazetteer has none near it. One query at most."""
+    language = (language or get_language() or "fa")[:2]
+    vocab = vocabulary() if any(lat is not None for lat, _lon in points) else None
+    found = []
+    for lat, lon in points:
+        best, best_m = None, NEIGHBOURHOOD_M
+        if vocab is not None and lat is not None and lon is not None:
+            for n in vocab.near(lat, lon):
+                # An equirectangular distance: exact enough within a city.
+                dx = (n.lon - lon) * 111_320 * math.cos(math.radians(lat))
+                dy = (n.lat - lat) * 110_540
+                if (metres := math.hypot(dx, dy)) <= best_m:
+                    best, best_m = n, metres
+        found.append("" if best is None else best.names.get(f"name:{language}") or best.name)
+    return found

@@ -25,3 +25,27 @@ MISSING_OR_REWORDED = (
     gettext_noop("Items must be selected in order to perform actions on them. No items have "
                  "been changed."),
 )
+
+# The account form of Django's admin: strings newer than Django's Persian catalogue.
+ACCOUNT_FORM = (
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Whether the user will be able to authenticate using a password or not. If "
+                 "disabled, they may still be able to authenticate using other backends, such "
+                 "as Single Sign-On or LDAP."),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Reset password"),
+    gettext_noop("Set password"),
+    gettext_noop("No password set."),
+    gettext_noop("Search"),
+)
+
+# How a stored password is described (its parts are shown, masked).
+PASSWORD_HASH = (gettext_noop("algorithm"), gettext_noop("iterations"), gettext_noop("salt"),
+                 gettext_noop("hash"))
+
+# django-axes's admin: its Persian catalogue lacks these.
+SIGN_IN_ATTEMPTS = (gettext_noop("Locked Out"), gettext_noop("Form Data"),
+                    gettext_noop("Meta Data"), gettext_noop("Clean up expired attempts"),
+                    gettext_noop("Not set"), gettext_noop("Attempt Remaining"))

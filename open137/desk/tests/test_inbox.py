@@ -31,6 +31,19 @@ class InboxTests(CityTestCase):
         self.assertContains(response, 'class="table-danger"')
         self.assertContains(response, 'data-testid="overdue"', count=1)
 
+    def test_each_request_shows_its_address_and_the_neighbourhood_it_is_in(self) -> None:
+        from shapely.geometry import Point, shape
+
+        from open137.places.models import Place, PlaceKind
+
+        area = shape(self.district.geometry)
+        here = next(p for p in Place.objects.filter(kind=PlaceKind.NEIGHBOURHOOD)
+                    if area.contains(Point(p.lon, p.lat)))
+        self.new_case(lat=here.lat, lon=here.lon, address="کوچه لاله، پلاک 12")
+        response = self.client.get("/desk/inbox/")
+        self.assertContains(response, "کوچه لاله، پلاک ۱۲")
+        self.assertContains(response, f"نزدیک {here.names.get('name:fa') or here.name}")
+
     def test_filters_by_status_subject_district_overdue_and_text(self) -> None:
         late = self.new_case(at=timezone.now() - timedelta(days=60), description="چاله عمیق")
         fresh = self.new_case(description="ترک در آسفالت")

@@ -22,7 +22,7 @@ class SupervisorQueueTests(CityTestCase):
         # A district's subject with no place cannot be routed: it waits for triage.
         return self.new_case(lat=None, lon=None, **kwargs)
 
-    def test_the_triage_queue_lists_what_routing_could_not_place_with_a_unit_select(self) -> None:
+    def test_the_triage_queue_lists_what_routing_could_not_place_with_a_unit_field(self) -> None:
         waiting = self.in_triage()
         placed = self.new_case()
         response = self.client.get("/desk/triage/")
@@ -30,9 +30,34 @@ class SupervisorQueueTests(CityTestCase):
         self.assertEqual(list(response.context["page_obj"]), [waiting])
         self.assertContains(response, persian_digits(waiting.tracking_code))
         self.assertNotContains(response, persian_digits(placed.tracking_code))
-        self.assertContains(response, f'data-filter-select="unit-{waiting.pk}"')
-        self.assertContains(response, self.other_unit.name_fa)
-        self.assertNotContains(response, f'<option value="{self.unit.pk}" hidden')
+        # One type-ahead list of units for the page, not a list per request.
+        self.assertContains(response, f'id="unit-{waiting.pk}" class="form-control '
+                                      'form-control-sm" list="unit-choices"')
+        self.assertContains(response, '<datalist id="unit-choices">', count=1)
+        self.assertContains(response, persian_digits(self.other_unit.name_fa), count=1)
+
+    def test_the_unit_is_found_by_its_name_as_typed_in_any_digits_or_by_its_code(self) -> None:
+        for typed in (persian_digits(self.unit.name_fa), self.unit.name_fa.replace("ی", "ي"),
+                      self.unit.code, str(self.unit.pk)):
+            with self.subTest(typed=typed):
+                waiting = self.in_triage()
+                response = self.client.post(f"/desk/requests/{waiting.pk}/refer/",
+                                            {"unit": typed, "next": "/desk/triage/"})
+                self.assertRedirects(response, "/desk/triage/")
+                waiting.refresh_from_db()
+                self.assertEqual(waiting.unit, self.unit)
+
+    def test_a_unit_nobody_has_is_refused_with_a_clear_message(self) -> None:
+        waiting = self.in_triage()
+        response = self.client.post(f"/desk/requests/{waiting.pk}/refer/",
+                                    {"unit": "واحدی که نیست", "next": "/desk/triage/"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "یک واحد فعال را از فهرست انتخاب کنید", status_code=400)
+
+    def test_units_are_listed_by_district_number(self) -> None:
+        response = self.client.get("/desk/triage/")
+        names = [u.code for u in response.context["units"]]
+        self.assertLess(names.index("district-2"), names.index("district-10"))
 
     def test_referring_from_the_queue_sends_it_to_the_unit(self) -> None:
         waiting = self.in_triage()
@@ -72,6 +97,21 @@ class SupervisorQueueTests(CityTestCase):
         response = self.client.get("/desk/triage/overdue/")
         self.assertEqual(list(response.context["page_obj"]), [late])
         self.assertEqual(response.context["counts"]["overdue"], 1)
+
+    def test_overdue_filters_by_unit_and_shows_days_late_with_the_steps(self) -> None:
+        late = self.new_case(at=timezone.now() - timedelta(days=60))
+        elsewhere = self.new_case(subject=self.org_subject,
+                                  at=timezone.now() - timedelta(days=60))
+        response = self.client.get(f"/desk/triage/overdue/?unit={self.unit.pk}")
+        self.assertEqual(list(response.context["page_obj"]), [late])
+        self.assertNotEqual(elsewhere.unit, self.unit)
+        days = response.context["page_obj"][0].days_late
+        self.assertGreater(days, 30)
+        self.assertContains(response, f"{persian_digits(days)} روز")
+        for step in ("refer", "resolve", "reject"):
+            self.assertContains(response, f"/desk/requests/{late.pk}/{step}/")
+        everyone = self.client.get("/desk/triage/overdue/?unit=")
+        self.assertEqual(len(everyone.context["page_obj"]), 2)
 
     def test_operators_and_unit_staff_cannot_open_the_supervisor_views(self) -> None:
         for user in (self.alice, self.charlie):

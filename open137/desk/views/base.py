@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from open137.core.dates import is_persian
 from open137.core.numbers import parse_whole
-from open137.core.text import persian_digits
+from open137.core.text import isolated_ltr, persian_digits
 from open137.core.tracking import grouped
 from open137.directory.models import Staff
 from open137.directory.queries import city
@@ -48,8 +48,9 @@ def map_config(point: tuple[float | None, float | None] | None = None,
 
 
 def shown_code(code: str) -> str:
-    """A tracking code for a message: digit groups, in the interface's digits."""
-    return digits(grouped(code))
+    """A tracking code for a message: digit groups, in the interface's digits, kept in
+    their order inside a right-to-left sentence."""
+    return isolated_ltr(digits(grouped(code)))
 
 
 def digits(value: object) -> str:

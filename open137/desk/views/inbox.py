@@ -20,6 +20,7 @@ from open137.desk.access import UNIT_ROLES, require_staff, safe_next
 from open137.desk.forms import BulkAcceptForm, InboxFilterForm
 from open137.desk.views.base import digits, page, paginate
 from open137.directory.models import Staff
+from open137.places.queries import neighbourhoods_at
 
 
 def _inbox_page(request: HttpRequest, staff: Staff, *, bulk: BulkAcceptForm | None = None,
@@ -31,7 +32,13 @@ def _inbox_page(request: HttpRequest, staff: Staff, *, bulk: BulkAcceptForm | No
     cases = lists.inbox(request.user, staff, filters.cleaned_data, now)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filters": filters, "page_obj": paginate(request, cases), "now": now,
+    page_obj = paginate(request, cases)
+    # Where to go, as the crew knows the city: the neighbourhood beside the address.
+    rows = list(page_obj)
+    for case, name in zip(rows, neighbourhoods_at([(c.lat, c.lon) for c in rows]),
+                          strict=True):
+        case.neighbourhood = name
+    context = {"filters": filters, "page_obj": page_obj, "now": now,
                "bulk": bulk, "query": query.urlencode(), "unit": staff.unit,
                "next": request.get_full_path()}
     if filters.errors:

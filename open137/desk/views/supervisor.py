@@ -1,5 +1,7 @@
 """The supervisor's queues: what routing could not place, what units returned, what is late."""
 
+import math
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -7,14 +9,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from open137.cases.models import Case
+from open137.core.text import latin_digits
 from open137.desk import lists
 from open137.desk.access import SUPERVISORS, require_staff
 from open137.desk.views.base import page, paginate
 from open137.directory.models import Unit
+from open137.directory.queries import units_in_order
 from open137.notifications.models import DeliveryChannel, Message
 
 
-def _queue(request: HttpRequest, tab: str, cases: QuerySet[Case]) -> HttpResponse:
+def _queue(request: HttpRequest, tab: str, cases: QuerySet[Case],
+           chosen: Unit | None = None) -> HttpResponse:
     staff = require_staff(request, SUPERVISORS)
     now = timezone.now()
     counts = {
@@ -22,9 +27,13 @@ def _queue(request: HttpRequest, tab: str, cases: QuerySet[Case]) -> HttpRespons
         "returned": lists.returned(request.user).count(),
         "overdue": lists.overdue(request.user, now).count(),
     }
-    units = Unit.objects.filter(active=True, is_triage=False).order_by("type", "code")
-    context = {"tab": tab, "page_obj": paginate(request, cases), "counts": counts,
-               "units": list(units), "now": now, "next": request.get_full_path()}
+    page_obj = paginate(request, cases)
+    for case in page_obj:
+        if case.resolve_by is not None and case.resolve_by < now:
+            case.days_late = math.ceil((now - case.resolve_by).total_seconds() / 86400)
+    # One list of units for the page's type-ahead fields, not one per request.
+    context = {"tab": tab, "page_obj": page_obj, "counts": counts, "units": units_in_order(),
+               "chosen": chosen, "now": now, "next": request.get_full_path()}
     return page(request, "desk/supervisor.html", context, staff=staff)
 
 
@@ -45,8 +54,13 @@ def returned(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
-    """Open requests past their deadline."""
-    return _queue(request, "overdue", lists.overdue(request.user, timezone.now()))
+    """Open requests past their deadline, of one unit when chosen, with what to do next."""
+    cases = lists.overdue(request.user, timezone.now())
+    typed = latin_digits(request.GET.get("unit", ""))
+    chosen = Unit.objects.filter(pk=typed).first() if typed.isdigit() else None
+    if chosen is not None:
+        cases = cases.filter(unit=chosen)
+    return _queue(request, "overdue", cases, chosen)
 
 
 @login_required

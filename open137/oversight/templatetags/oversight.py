@@ -1,5 +1,6 @@
 """Numbers of the oversight pages in the active language: shares, hours, counts."""
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext
 from open137.cases.workflow import STEP_NAMES, Step
 from open137.core.dates import format_date, is_persian
 from open137.core.text import persian_digits
+from open137.oversight.figures import DEFINITION
+from open137.oversight.tables import HINTS
 
 register = template.Library()
 NONE = "—"
@@ -85,27 +88,28 @@ NUMBER_KINDS = frozenset({"share", "hours", "score", "count"})
 
 
 @register.simple_tag
-def table_rows(table: Any) -> SafeString:
+def table_rows(table: Any, cards: bool = False) -> SafeString:
     """The body rows of a table, as the cell filter and the row markup show them.
 
     A dashboard has thousands of cells: written here in one pass rather than through a
-    template loop (its tags and filters cost more than the numbers).
+    template loop (its tags and filters cost more than the numbers). With `cards`, each
+    cell carries its column's name, for a phone to show a row as a card.
     """
     persian = is_persian()
+    labels = [f' data-label="{escape(label)}"' if cards else "" for _key, label in table.columns]
     parts: list[str] = []
     for row in table.rows:
         parts.append("\n    <tr>")
-        first = True
-        for c in row:
+        for i, c in enumerate(row):
             kind = c.kind
-            heading = first and kind == "name"
-            first = False
+            heading = i == 0 and kind == "name"
+            label = labels[i] if i < len(labels) else ""
             if heading:
                 parts.append('<th scope="row">')
             elif c.title:
-                parts.append(f'<td class="text-end text-nowrap" title="{escape(c.title)}">')
+                parts.append(f'<td class="text-end text-nowrap"{label} title="{escape(c.title)}">')
             else:
-                parts.append('<td class="text-end text-nowrap">')
+                parts.append(f'<td class="text-end text-nowrap"{label}>')
             text = _number(c.value, persian, kind) if kind in NUMBER_KINDS else escape(cell(c))
             if c.link:
                 parts.append(f'<a href="{escape(c.link)}">{text}</a>')
@@ -132,3 +136,24 @@ def step_name(step: str) -> str:
         return str(STEP_NAMES[Step(step)])
     except ValueError:
         return step
+
+
+_CODE_WORD = re.compile(r"(&#?\w+;)|([A-Za-z][\w-]*(?:/[\w-]+)?)")
+
+
+@register.filter
+def codes_marked(text: str) -> SafeString:
+    """A Persian description with the codes it names (its Latin words) set as code, as
+    they are written in the data: «normal (عادی)»."""
+    escaped = escape(str(text))
+    if not is_persian():
+        return escaped
+    return mark_safe(_CODE_WORD.sub(  # noqa: S308 - the text is escaped first
+        lambda m: m.group(1) or f'<code translate="no">{m.group(2)}</code>', escaped))
+
+
+@register.filter
+def hint(key: str) -> str:
+    """The one-sentence explanation of a figure, shown when the pointer rests on its name."""
+    definition = DEFINITION.get(HINTS.get(key, ""))
+    return str(definition.text) if definition is not None else ""

@@ -75,3 +75,35 @@ class OversightInBrowserTests(BrowserTestCase):
         pdf = self.page.pdf(format="A4", landscape=True)
         self.assertTrue(pdf.startswith(b"%PDF"))
         self.assertGreater(len(pdf), 10_000)
+
+    def test_the_public_page_reads_on_a_phone_as_cards_with_persian_map_buttons(self) -> None:
+        self.page.set_viewport_size({"width": 390, "height": 844})
+        self.page.goto(self.url("/transparency/"))
+        self.page.wait_for_selector("#district-map .leaflet-control-zoom-in")
+        # Nothing runs off the side: no sideways scrolling on a phone.
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 390)
+        row = self.page.locator("table.cards-on-phone tbody tr").first
+        self.assertEqual(row.evaluate("r => getComputedStyle(r).display"), "grid")
+        self.assertFalse(self.page.is_visible("table.cards-on-phone thead"))
+        self.assertEqual(self.page.get_attribute(".leaflet-control-zoom-in", "title"),
+                         "بزرگ‌نمایی")
+        self.assertEqual(self.page.get_attribute(".leaflet-control-zoom-out", "title"),
+                         "کوچک‌نمایی")
+
+    def test_chart_labels_are_not_cut_at_the_edges(self) -> None:
+        self.login("erin")
+        self.wait_for_figures()
+        for chart in ("volume-chart", "backlog-chart"):
+            # Each tick label's left and right ends, measured in the chart's own font.
+            ends = self.page.evaluate(
+                "id => { const c = Chart.getChart(id); const s = c.scales.x;"
+                " c.ctx.font = Chart.helpers.toFont(s.options.ticks.font).string;"
+                " return s.ticks.map((t, i) => { const lines = [].concat(t.label);"
+                " const w = Math.max(...lines.map(l => c.ctx.measureText(l).width));"
+                " const x = s.getPixelForTick(i); return [x - w / 2, x + w / 2, c.width]; }); }",
+                chart)
+            self.assertTrue(ends)
+            for left, right, width in ends:
+                self.assertGreaterEqual(left, 0, chart)
+                self.assertLessEqual(right, width, chart)

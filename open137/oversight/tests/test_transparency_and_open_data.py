@@ -10,6 +10,7 @@ from django.conf import settings
 from open137.cases.models import Case
 from open137.cases.testing import CityTestCase
 from open137.cases.workflow import FINISHED
+from open137.core.text import persian_digits
 from open137.oversight.opendata import FIELD_NAMES
 from open137.oversight.queries import Selection, figures_for
 from open137.oversight.tests import scenario
@@ -109,6 +110,24 @@ class TransparencyTests(CityTestCase):
         self.assertEqual(a["lon"], str(round(self.s["A"].lon, 3)))
         self.assertLessEqual(max(len(r["lat"].partition(".")[2]) for r in rows if r["lat"]), 3)
         self.assertEqual((a["satisfied"], a["result_sent"], a["reopened"]), ("true", "true", "0"))
+
+    def test_open_data_names_its_codes_in_persian_in_columns_after_them(self) -> None:
+        response = self.client.get("/transparency/open-data.csv")
+        rows = list(csv.DictReader(io.StringIO(streamed(response).decode())))
+        names = list(rows[0].keys())
+        # The documented columns keep their places; the Persian names come after them all.
+        self.assertEqual(names[:names.index("duplicate_of") + 1],
+                         names[:len(names) - 8])
+        a = next(r for r in rows if int(r["id"]) == self.s["A"].pk)
+        case = self.s["A"]
+        self.assertEqual((a["subject"], a["subject_fa"]), (case.subject.code,
+                                                           case.subject.name_fa))
+        self.assertEqual(a["district_fa"], persian_digits(case.district.name_fa))
+        self.assertEqual((a["channel"], a["channel_fa"]), ("phone", "تلفن"))
+        self.assertEqual((a["status"], a["status_fa"]), ("closed", "بسته‌شده"))
+        data = json.loads(streamed(self.client.get("/transparency/open-data.json")))
+        self.assertEqual(data[0]["channel_fa"], {"phone": "تلفن", "web": "وب", "sms": "پیامک"}
+                         .get(data[0]["channel"], data[0]["channel_fa"]))
 
     def test_open_data_and_the_public_figures_agree_with_the_records(self) -> None:
         response = self.client.get("/transparency/open-data.json?from=1404-07&to=1404-07")

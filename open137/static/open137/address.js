@@ -94,7 +94,9 @@
       latInput.dispatchEvent(new Event("change", { bubbles: true }));
     }
     if (unitSelect && department && item.district_code) {
-      var option = unitSelect.querySelector("option[data-code='" + item.district_code + "/" + department + "']");
+      // A <select> holds its options; a type-ahead field names them in its <datalist>.
+      var options = unitSelect.list || unitSelect;
+      var option = options.querySelector("option[data-code='" + item.district_code + "/" + department + "']");
       if (option) {
         unitSelect.value = option.value;
         unitSelect.dispatchEvent(new Event("change", { bubbles: true }));

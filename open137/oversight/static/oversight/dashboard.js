@@ -22,6 +22,14 @@
     };
   }
 
+  // A long label («بیش از ۳۰ روز», "over 30 days") on two lines instead of cut short.
+  function twoLines(label) {
+    if (typeof label !== "string" || label.length <= 10 || label.indexOf(" ") < 0) { return label; }
+    var words = label.split(" ");
+    var half = Math.ceil(words.length / 2);
+    return [words.slice(0, half).join(" "), words.slice(half).join(" ")];
+  }
+
   function charts(data) {
     if (!data || typeof Chart === "undefined") { return; }
     var fmt = formatter(data.persian);
@@ -31,6 +39,8 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        // Room at both ends, so that the first and last labels are not cut at the edge.
+        layout: { padding: { left: 24, right: 24 } },
         locale: data.persian ? "fa-IR" : "en-US",
         plugins: {
           legend: { rtl: data.persian, labels: { boxWidth: 12 } },
@@ -47,7 +57,13 @@
         },
         scales: {
           // Time runs the way the page reads: right to left in Persian.
-          x: { reverse: data.persian, ticks: { autoSkip: true, maxRotation: 0 } },
+          x: {
+            reverse: data.persian,
+            ticks: {
+              autoSkip: true, maxRotation: 0,
+              callback: function (value) { return twoLines(this.getLabelForValue(value)); }
+            }
+          },
           y: {
             position: data.persian ? "right" : "left",
             beginAtZero: true,
