@@ -98,7 +98,7 @@ def search_q(query: str, *, sees_contact: bool) -> Q | None:
     pattern = _text_pattern(text)
     found = Q(description__iregex=pattern) | Q(address__iregex=pattern)
     digits = re.sub(r"[\s\-]", "", latin_digits(text))
-    if digits.isdigit():
+    if digits.isascii() and digits.isdigit():
         found |= Q(tracking_code__startswith=digits)
         if sees_contact:
             with suppress(InvalidInput):  # digits that are no phone number

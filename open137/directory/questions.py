@@ -24,6 +24,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from open137.core.dates import GREGORIAN_YEARS
 from open137.core.numbers import parse_number
 from open137.core.text import latin_digits, normalize_text
 
@@ -138,6 +139,8 @@ def answer(question: Question, given: list[str]) -> tuple[Any, str | None]:
     if question.datatype == "datetime":
         try:
             moment = datetime.fromisoformat(latin_digits(value).replace(" ", "T", 1))
+            if moment.year not in GREGORIAN_YEARS:  # year 1 or 9999: no one means it
+                raise ValueError("year")
         except ValueError:
             return None, _("Attribute %(code)s must be a date and time in ISO 8601, such as "
                            "2025-01-31T14:30:00+03:30.") % {"code": question.code}

@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from open137.cases import actions
+from open137.cases.actions import MAX_DESCRIPTION
 from open137.cases.answers import is_answer_key, needs_answer_key
 from open137.cases.models import Case, CaseEvent, Channel
 from open137.cases.photos import public_url
@@ -338,7 +339,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """The subjects the description suggests (an htmx partial); the sure one is chosen."""
     allowed, _retry = hit(f"portal-suggest:{client_address(request)}",
                           getattr(settings, "RATE_LIMIT_CLASSIFY", "120/m"))
-    text = request.POST.get("description", "")
+    # No more than a description may hold: the classifier's time grows with the text.
+    text = request.POST.get("description", "")[:MAX_DESCRIPTION]
     found = hints.suggest_subjects(text, 3) if allowed and len(text.strip()) >= 8 else []
     confident = found[0][0].code if found and found[0][1] >= hints.confident_score() else ""
     return render(request, "portal/_suggestions.html",
@@ -373,6 +375,6 @@ def nearby(request: HttpRequest) -> HttpResponse:
         lat = lon = None  # no pin: the address may still say where
         if not address.strip():
             subject = None
-    text = request.POST.get("description", "")
+    text = request.POST.get("description", "")[:MAX_DESCRIPTION]
     found = hints.nearby_open_cases(subject, lat, lon, text, address=address) if subject else []
     return render(request, "portal/_nearby.html", {"nearby": found})

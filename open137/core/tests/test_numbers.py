@@ -8,6 +8,7 @@ from django.test import SimpleTestCase
 from open137.core import dates
 from open137.core.numbers import MAX_ID, digits_in, parse_id, parse_number, parse_whole
 from open137.core.text import without_format_marks
+from open137.directory.questions import answer, questions
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -87,3 +88,23 @@ class FormatMarkTests(SimpleTestCase):
     def test_every_invisible_format_character_goes(self) -> None:
         marks = "\u200e\u200f\u061c\u200c\u200d\ufeff\u202e\u2066\u2069\u00ad"
         self.assertEqual(without_format_marks(f"{marks}1{marks}"), "1")
+
+
+class QuestionAnswerTests(SimpleTestCase):
+    """A service attribute's answer goes through the same readers."""
+
+    def ask(self, datatype: str, typed: str) -> tuple[object, str | None]:
+        question = questions([{"code": "q", "datatype": datatype}])[0]
+        return answer(question, [typed])
+
+    def test_a_number_answer_takes_persian_marks_and_refuses_nan(self) -> None:
+        self.assertEqual(self.ask("number", "۲٫۵"), (2.5, None))
+        for typed in ("NaN", "Infinity", "1e309", "²"):
+            with self.subTest(typed=typed):
+                self.assertIsNotNone(self.ask("number", typed)[1])
+
+    def test_a_moment_answer_in_year_1_or_9999_is_refused(self) -> None:
+        for typed in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"):
+            with self.subTest(typed=typed):
+                self.assertIsNotNone(self.ask("datetime", typed)[1])
+        self.assertIsNone(self.ask("datetime", "2026-05-05T10:30:00+03:30")[1])

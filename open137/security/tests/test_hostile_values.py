@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote_from_bytes
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -451,6 +452,8 @@ class HostileFindingsTests(CityTestCase):
             logger = logging.getLogger(name)
             self.addCleanup(logger.setLevel, logger.level)
             logger.setLevel(logging.CRITICAL)
+
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     def raw_get(self, path: str, query: str = "") -> Any:
         return self.client.generic("GET", path, QUERY_STRING=query)
