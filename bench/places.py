@@ -303,7 +303,7 @@ def render_map(maps: dict[str, Any]) -> str:
         out.append(
             "The street map's data for one view of a 1,280 x 800 screen, on the same "
             "gazetteer (the made-up streets drawn with a bend every 100 m): every data tile "
-            "the map script asks for (`/places/tiles/z/x/y.json`, one zoom coarser than the "
+            "the map script asks for (`/places/tiles/<z>/<x>/<y>.json`, one zoom coarser than the "
             "screen), made afresh by `places.streetmap.tile` inside the application (the "
             "version check, one indexed read of the tile's cells and places, GeoJSON "
             "written), not from the cache that serves them afterwards. 200 views centred at "
