@@ -62,6 +62,18 @@ def _reword(exc: Exception) -> None:
         message = _("The request body could not be read. Send JSON or form fields.")
     if message is not None and isinstance(exc, exceptions.APIException):
         exc.detail = exceptions.ErrorDetail(message, code=exc.default_code)
+    elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        # A field's errors are one list of sentences, also for a list field whose items
+        # failed (DRF nests those by position), as the schema says.
+        exc.detail = {field: _sentences(errors) for field, errors in exc.detail.items()}
+
+
+def _sentences(errors: Any) -> list[str]:
+    if isinstance(errors, dict):
+        return [s for value in errors.values() for s in _sentences(value)]
+    if isinstance(errors, list):
+        return [s for value in errors for s in _sentences(value)]
+    return [errors]
 
 
 def wire_names(serializer_class: type[serializers.Serializer]) -> dict[str, str]:

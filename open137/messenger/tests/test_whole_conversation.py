@@ -10,6 +10,7 @@ from open137.cases.models import Case, Channel
 from open137.cases.testing import inside
 from open137.cases.workflow import Status, Step
 from open137.core.testing import pixels
+from open137.core.text import latin_digits
 from open137.directory.models import Subject
 from open137.messenger.testing import PNG
 from open137.messenger.tests.helpers import MessengerTestCase
@@ -41,7 +42,7 @@ class WholeConversation(Base):
 
         lat, lon = inside(self.district)
         replies = self.act(citizen.shares_location(lat, lon))
-        self.assertIn(self.district.name_fa.split()[-1], replies[0].text.replace("۰", "0")
+        self.assertIn(latin_digits(self.district.name_fa).split()[-1], latin_digits(replies[0].text)
                       .translate(str.maketrans("۱۲۳۴۵۶۷۸۹", "123456789")))
         photos = replies[-1]
 

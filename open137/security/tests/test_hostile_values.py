@@ -90,6 +90,8 @@ PARAMS: dict[str, list[str]] = {
     "portal/nearby": ["subject", "address", "lat", "lon", "description"],
     "portal/subjects": ["q"],
     "healthz": [],
+    "photos/<str:name>.<str:extension>": [],
+    "places/tiles/<int:z>/<int:x>/<int:y>.json": ["lang"],
     "i18n/setlang/": ["language", "next"],
     "accounts/login/": ["username", "password", "next"],
     "accounts/two-factor/": ["code", "next"],

@@ -42,7 +42,7 @@ class MaskingForRolesTests(ApiTestCase):
                 page = self.client.get(f"/oversight/requests/{self.case.pk}/")
                 self.assertEqual(page.status_code, 200)
                 self.assertMasked(page.content.decode())
-                self.assertContains(page, "Azadi St. 12")
+                self.assertContains(page, "Azadi St. ۱۲")
 
     def test_the_desk_request_page_masks_free_text_for_readers(self) -> None:
         self.client.force_login(self.erin)

@@ -91,6 +91,11 @@ TABLE: dict[str, Row] = {
     "portal/subjects": Row(expect=everyone("200")),
     # web
     "healthz": Row(expect=everyone("200")),
+    # A photo's address carries its signature: a made-up one is not found, by anyone.
+    "photos/<str:name>.<str:extension>": Row({"name": "1-nokey", "extension": "jpg"},
+                                             everyone("404")),
+    "places/tiles/<int:z>/<int:x>/<int:y>.json": Row({"z": "14", "x": "10500", "y": "6450"},
+                                                     everyone("200")),
     "i18n/setlang/": Row(expect=everyone("3xx"), method="POST"),
     "accounts/login/": Row(expect=everyone("200")),
     # Without an authenticator, the enrolment page shows a new key; verify asks for a code.

@@ -257,7 +257,8 @@ class PersianPagesTests(TestCase):
         return found
 
     def test_every_html_page_is_walked(self) -> None:
-        machine = ("healthz", "i18n/", "open311/", "api/", "sms/", "messenger/", "admin/")
+        machine = ("healthz", "photos/", "places/", "i18n/", "open311/", "api/", "sms/",
+                   "messenger/", "admin/")
         not_html = {"submitted/", "track/<str:code>/", "track/<str:code>/answer",
                     "track/<str:code>/reply", "portal/district", "portal/districts.geojson",
                     "portal/suggest", "portal/subjects", "portal/nearby", "accounts/logout/",
