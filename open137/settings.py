@@ -469,6 +469,9 @@ RATE_LIMIT_CLASSIFY = envstr("RATE_LIMIT_CLASSIFY", "120/m")
 # Requests per client address to GET /api/v1/places (the address search); "0" turns it off.
 # A type-ahead asks once per pause in typing, so it is higher than classify's.
 RATE_LIMIT_PLACES = envstr("RATE_LIMIT_PLACES", "300/m")
+# Street-map tiles not yet made (made ones come from the cache and are not counted) per
+# visitor's address; a view needs about ten. Staff are not limited; "0" turns it off.
+RATE_LIMIT_MAP_TILES = envstr("RATE_LIMIT_MAP_TILES", "600/m")
 # A request with an address and no point is placed from the gazetteer when its best answer
 # scores at least this (0..1); below it nothing is guessed.
 PLACES_CONFIDENT_SCORE = float(envstr("PLACES_CONFIDENT_SCORE", "0.75"))

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from open137.core import checks  # noqa: F401  (registers the system checks)
         from open137.core.lengths import check_lengths
 
         # A guard, not a side effect: every save of our models, from any action or the

@@ -40,3 +40,5 @@ class Runner(DiscoverRunner):
         # Tests ask for many refusals on purpose; only server errors belong in the output.
         logging.getLogger("django.request").setLevel(logging.ERROR)
         logging.getLogger("django.security").setLevel(logging.ERROR)
+        # The lockout tests fail sign-ins on purpose; each failure is logged at length.
+        logging.getLogger("axes").setLevel(logging.ERROR)

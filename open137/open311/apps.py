@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class Open311Config(AppConfig):
     name = "open137.open311"
     verbose_name = _("Open311")
-
-    def ready(self) -> None:
-        from open137.open311 import checks  # noqa: F401  (registers the system checks)

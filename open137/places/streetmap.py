@@ -114,17 +114,26 @@ def etag(zoom: int, x: int, y: int, language: str, version: str | None = None) -
     return f'"{digest}"'
 
 
+def cached_tile(zoom: int, x: int, y: int, language: str) -> tuple[bytes | None, str]:
+    """The tile's GeoJSON if it was made since the gazetteer last moved (else None), and
+    its ETag either way."""
+    tag = etag(zoom, x, y, language)
+    return cache.get(_cache_key(tag)), tag
+
+
 def tile(zoom: int, x: int, y: int, language: str, *, cached: bool = True) -> tuple[bytes, str]:
     """The tile's GeoJSON (bytes) and its ETag; from the cache when the gazetteer has not
     moved since it was made."""
-    version = current_versions()[0]
-    tag = etag(zoom, x, y, language, version)
-    key = f"streetmap:{tag.strip(chr(34))}"
-    if cached and (body := cache.get(key)) is not None:
+    tag = etag(zoom, x, y, language)
+    if cached and (body := cache.get(_cache_key(tag))) is not None:
         return body, tag
     body = tile_json(zoom, x, y, language).encode()
-    cache.set(key, body, 3600)
+    cache.set(_cache_key(tag), body, 3600)
     return body, tag
+
+
+def _cache_key(tag: str) -> str:
+    return f"streetmap:{tag.strip(chr(34))}"
 
 
 def tile_json(zoom: int, x: int, y: int, language: str) -> str:

@@ -8,7 +8,8 @@ class ErrorAnswerTests(ApiTestCase):
     @override_settings(ROOT_URLCONF="open137.api.tests.failing_urls")
     def test_an_unexpected_error_is_a_plain_500_in_json_without_a_trace(self) -> None:
         for lang in ("fa", "en"):
-            with self.subTest(lang=lang), self.assertLogs("open137.api.errors", "ERROR"):
+            with (self.subTest(lang=lang), self.assertLogs("open137.api.errors", "ERROR"),
+                  self.assertLogs("django.request", "ERROR")):
                 answer = APIClient(headers={"Accept-Language": lang}).get("/api/v1/broken")
                 self.assertEqual(answer.status_code, 500)
                 self.assertEqual(list(answer.json()), ["detail"])

@@ -4,6 +4,7 @@ import unittest
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from django.core.checks import run_checks
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from open137.core.models import RateCounter
@@ -77,3 +78,14 @@ class RedisHitTests(TestCase):
         with ThreadPoolExecutor(max_workers=4) as pool:
             allowed = [ok for results in pool.map(burst, range(4)) for ok in results]
         self.assertEqual(allowed.count(True), 60)
+
+
+class RateSettingCheckTests(SimpleTestCase):
+    def test_a_malformed_rate_stops_the_start_naming_the_setting(self) -> None:
+        with override_settings(RATE_LIMIT_MAP_TILES="lots"):
+            errors = [e for e in run_checks() if e.id == "core.E001"]
+        self.assertEqual([e.obj for e in errors], ["RATE_LIMIT_MAP_TILES"])
+        self.assertIn("RATE_LIMIT_MAP_TILES", errors[0].hint)
+
+    def test_the_shipped_rates_all_read(self) -> None:
+        self.assertEqual([e for e in run_checks() if e.id == "core.E001"], [])

@@ -4,6 +4,8 @@ import json
 import unittest
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import TestCase, override_settings
 
 from open137.directory.actions import load_city
@@ -90,6 +92,24 @@ class KarajTilesTests(TestCase):
         changed = self.client.get(path, HTTP_IF_NONE_MATCH=tag)
         self.assertEqual(changed.status_code, 200)
         self.assertNotEqual(changed["ETag"], tag)
+
+    @override_settings(RATE_LIMIT_MAP_TILES="3/m")
+    def test_a_visitor_who_asks_for_many_new_tiles_waits_but_made_ones_still_come(self) -> None:
+        cache.clear()
+        x, y = tile_of(*GOHARDASHT, 16)
+        paths = [f"/places/tiles/16/{x + dx}/{y}.json" for dx in range(4)]
+        answers = [self.client.get(path) for path in paths]
+        self.assertEqual([a.status_code for a in answers], [200, 200, 200, 429])
+        self.assertGreater(int(answers[3]["Retry-After"]), 0)
+        self.assertIn("error", answers[3].json())
+        # The tiles already made cost nothing and are still served, also as "not modified".
+        self.assertEqual(self.client.get(paths[0]).status_code, 200)
+        again = self.client.get(paths[1], HTTP_IF_NONE_MATCH=answers[1]["ETag"])
+        self.assertEqual(again.status_code, 304)
+        # Staff at a busy desk are never held up.
+        staff = get_user_model().objects.create_user("operator", password="x")
+        self.client.force_login(staff)
+        self.assertEqual(self.client.get(paths[3]).status_code, 200)
 
     def test_a_tile_outside_the_world_is_not_found_and_writing_is_refused(self) -> None:
         self.assertEqual(self.client.get("/places/tiles/3/8/0.json").status_code, 404)

@@ -217,7 +217,11 @@
         var url = options.url.replace("{z}", t[0]).replace("{x}", t[1]).replace("{y}", t[2]) +
           "?lang=" + encodeURIComponent(options.lang || "fa");
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-          .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+          .then(function (response) {
+            // A tile refused for now (too many asked at once) is asked again on the next move.
+            if (response.status === 429) { delete fetched[t.join("/")]; }
+            return response.ok ? response.json() : { features: [] };
+          })
           .then(function (data) {
             if (shownBand !== band(t[0])) { return; }
             (data.features || []).forEach(function (f) { if (!features[f.id]) { draw(f); } });
