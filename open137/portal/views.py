@@ -338,7 +338,7 @@ def districts(request: HttpRequest) -> JsonResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """The subjects the description suggests (an htmx partial); the sure one is chosen."""
     allowed, _retry = hit(f"portal-suggest:{client_address(request)}",
-                          getattr(settings, "RATE_LIMIT_CLASSIFY", "120/m"))
+                          settings.RATE_LIMIT_CLASSIFY)
     # No more than a description may hold: the classifier's time grows with the text.
     text = request.POST.get("description", "")[:MAX_DESCRIPTION]
     found = hints.suggest_subjects(text, 3) if allowed and len(text.strip()) >= 8 else []
@@ -352,7 +352,7 @@ def subjects(request: HttpRequest) -> JsonResponse:
     """The subjects the citizen's words name («چاله», «سگ ولگرد»), best first, for the
     subject filter above the groups."""
     allowed, _retry = hit(f"portal-subjects:{client_address(request)}",
-                          getattr(settings, "RATE_LIMIT_CLASSIFY", "120/m"))
+                          settings.RATE_LIMIT_CLASSIFY)
     found = find_subjects(request.GET.get("q", "")[:200], limit=12) if allowed else []
     return JsonResponse({"codes": [m.subject.code for m in found]})
 

@@ -4,7 +4,7 @@
    inputs named by data-lat-input and data-lon-input are filled in; in a referral the unit
    of the place's district (data-unit-select, data-department) is chosen. A typed address
    never chosen is placed on receipt. Used by the desk's intake, the supervisor's
-   referrals and the portal. */
+   referrals and the portal; the keyboard and the list are combobox.js's. */
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "fa";
@@ -40,118 +40,50 @@
   });
 
   fields.forEach(function (pair) {
-  var box = pair[0], input = pair[1];
-  var list = document.getElementById(input.getAttribute("aria-controls"));
-  var mapElement = document.getElementById(setting(box, input, "data-pick-map", ""));
-  var latInput = document.getElementById(setting(box, input, "data-lat-input", "id_lat"));
-  var lonInput = document.getElementById(setting(box, input, "data-lon-input", "id_lon"));
-  // A referral: the unit of the chosen place's district for the request's department.
-  var unitSelect = document.getElementById(setting(box, input, "data-unit-select", ""));
-  var department = setting(box, input, "data-department", "");
-  var source = setting(box, input, "data-places-source", "") || box.getAttribute("data-source");
-  var items = [], active = -1, timer = null, seq = 0;
+    var box = pair[0], input = pair[1];
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var mapElement = document.getElementById(setting(box, input, "data-pick-map", ""));
+    var latInput = document.getElementById(setting(box, input, "data-lat-input", "id_lat"));
+    var lonInput = document.getElementById(setting(box, input, "data-lon-input", "id_lon"));
+    // A referral: the unit of the chosen place's district for the request's department.
+    var unitSelect = document.getElementById(setting(box, input, "data-unit-select", ""));
+    var department = setting(box, input, "data-department", "");
+    var source = setting(box, input, "data-places-source", "") || box.getAttribute("data-source");
 
-  function render() {
-    list.textContent = "";
-    items.forEach(function (item, i) {
-      var li = document.createElement("li");
-      li.id = list.id + "-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", i === active ? "true" : "false");
-      li.className = "list-group-item list-group-item-action py-1" + (i === active ? " active" : "");
-      li.setAttribute("data-index", String(i));
-      var name = document.createElement("span");
-      name.textContent = digits(item.name);
-      li.appendChild(name);
-      var detail = document.createElement("small");
-      detail.className = "text-body-secondary ms-2 me-2";
-      detail.textContent = digits([item.neighbourhood, item.district_name].filter(Boolean).join(" · "));
-      li.appendChild(detail);
-      list.appendChild(li);
-    });
-    var open = items.length > 0;
-    list.hidden = !open;
-    input.setAttribute("aria-expanded", open ? "true" : "false");
-    if (active >= 0 && list.children[active]) {
-      input.setAttribute("aria-activedescendant", list.children[active].id);
-    } else {
-      input.removeAttribute("aria-activedescendant");
-    }
-  }
-
-  function close() { items = []; active = -1; render(); }
-
-  function choose(i) {
-    var item = items[i];
-    if (!item) { return; }
-    input.value = item.address || item.name;
-    close();
-    if (mapElement) {
-      mapElement.dispatchEvent(new CustomEvent("place:pick", { detail: { lat: item.lat, lon: item.lon } }));
-    } else if (latInput && lonInput) {
-      latInput.value = item.lat.toFixed(6);
-      lonInput.value = item.lon.toFixed(6);
-      latInput.dispatchEvent(new Event("change", { bubbles: true }));
-    }
-    if (unitSelect && department && item.district_code) {
-      // A <select> holds its options; a type-ahead field names them in its <datalist>.
-      var options = unitSelect.list || unitSelect;
-      var option = options.querySelector("option[data-code='" + item.district_code + "/" + department + "']");
-      if (option) {
-        unitSelect.value = option.value;
-        unitSelect.dispatchEvent(new Event("change", { bubbles: true }));
+    window.open137Combobox(input, list, {
+      url: function (query) {
+        return query.length < 2 ? "" : source + "?limit=6&q=" + encodeURIComponent(query);
+      },
+      results: function (data) { return data.places; },
+      fill: function (li, item) {
+        var name = document.createElement("span");
+        name.textContent = digits(item.name);
+        li.appendChild(name);
+        var detail = document.createElement("small");
+        detail.className = "text-body-secondary ms-2 me-2";
+        detail.textContent = digits([item.neighbourhood, item.district_name].filter(Boolean).join(" · "));
+        li.appendChild(detail);
+      },
+      choose: function (item) {
+        input.value = item.address || item.name;
+        if (mapElement) {
+          mapElement.dispatchEvent(new CustomEvent("place:pick", { detail: { lat: item.lat, lon: item.lon } }));
+        } else if (latInput && lonInput) {
+          latInput.value = item.lat.toFixed(6);
+          lonInput.value = item.lon.toFixed(6);
+          latInput.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+        if (unitSelect && department && item.district_code) {
+          // A <select> holds its options; a type-ahead field names them in its <datalist>.
+          var options = unitSelect.list || unitSelect;
+          var option = options.querySelector("option[data-code='" + item.district_code + "/" + department + "']");
+          if (option) {
+            unitSelect.value = option.value;
+            unitSelect.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+        }
+        box.dispatchEvent(new CustomEvent("place:chosen", { bubbles: true, detail: item }));
       }
-    }
-    box.dispatchEvent(new CustomEvent("place:chosen", { bubbles: true, detail: item }));
-  }
-
-  function search() {
-    timer = null;
-    var query = input.value.trim();
-    var mine = ++seq;
-    if (query.length < 2) { close(); return; }
-    fetch(source + "?limit=6&q=" + encodeURIComponent(query),
-          { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : { places: [] }; })
-      .then(function (data) {
-        if (mine !== seq) { return; }
-        items = data.places || [];
-        active = -1;
-        render();
-      })
-      .catch(function () { if (mine === seq) { close(); } });
-  }
-
-  input.addEventListener("input", function () {
-    if (timer) { clearTimeout(timer); }
-    timer = setTimeout(search, 200);
-  });
-
-  input.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
-    if (event.key === "ArrowDown" && items.length) {
-      event.preventDefault();
-      active = Math.min(active + 1, items.length - 1);
-      render();
-    } else if (event.key === "ArrowUp" && items.length) {
-      event.preventDefault();
-      active = Math.max(active - 1, 0);
-      render();
-    } else if (event.key === "Enter" && items.length && active >= 0) {
-      event.preventDefault();  // Enter picks the highlighted place; it never submits here
-      choose(active);
-    } else if (event.key === "Escape") {
-      close();
-    }
-  });
-
-  input.addEventListener("blur", function () { setTimeout(close, 150); });
-
-  list.addEventListener("mousedown", function (event) {
-    var option = event.target.closest("[data-index]");
-    if (!option) { return; }
-    event.preventDefault();
-    choose(parseInt(option.getAttribute("data-index"), 10));
-  });
+    });
   });
 })();
