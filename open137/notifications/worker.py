@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from open137.notifications import channels, quiet
+from open137.notifications import channels, delivery, quiet
 from open137.notifications.models import DeliveryAttempt, DeliveryChannel, DeliveryState, Message
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
             ours.update(status=DeliveryState.PENDING, next_attempt_at=until, claim_token="",
                         lease_until=None)
             return "deferred"
-    if message.channel in ORDERED and channels.keeps_order(message):
+    if message.channel in ORDERED and delivery.keeps_order(message):
         ahead = _undelivered_ahead(message)
         if ahead is not None:
             ours.update(status=DeliveryState.PENDING, claim_token="", lease_until=None,
@@ -98,11 +98,11 @@ def deliver_one(message: Message, *, token: str, now: datetime | None = None,
     message.attempts += 1
     try:
         answer = channels.send(message)
-    except channels.DeliveryError as exc:
+    except delivery.DeliveryError as exc:
         error = exc
     except Exception as exc:  # a bug in a channel must not leave the row `sending`
         log.exception("Delivering message %s failed unexpectedly", message.pk)
-        error = channels.DeliveryError(repr(exc))
+        error = delivery.DeliveryError(repr(exc))
     else:
         finished = now or timezone.now()
         with transaction.atomic():
@@ -145,7 +145,7 @@ def _undelivered_ahead(message: Message) -> datetime | None:
                                    pk__lt=message.pk,
                                    status__in=[DeliveryState.PENDING, DeliveryState.FAILED,
                                                DeliveryState.SENDING])
-    return (ahead.exclude(channels.UNORDERED).order_by("-next_attempt_at")
+    return (ahead.exclude(delivery.UNORDERED).order_by("-next_attempt_at")
             .values_list("next_attempt_at", flat=True).first())
 
 

@@ -1,7 +1,8 @@
 """The layers of open137 as data, and its import graph as the code has it.
 
 An app may import from its own layer or a lower one, never from a higher one, and no two
-apps import each other, directly or round a loop. The interfaces (the last layer but one)
+apps import each other, directly or round a loop; nor do two modules, inside an app or
+across apps. The interfaces (the last layer but one)
 do not import each other either. test_layers holds the code to this, and
 scripts/architecture.py draws the picture in docs/architecture.md from the same graph.
 The graph is read from the source (ast), so an import inside a function counts too.
@@ -48,24 +49,47 @@ def source_files() -> list[Path]:
                   if not {"tests", "migrations"} & set(p.relative_to(PACKAGE).parts))
 
 
+def imported_names(path: Path) -> list[tuple[str, int]]:
+    """Every dotted name a file imports, with its line, lazy imports too; `from a import b`
+    gives both `a` and `a.b` (b may be a module)."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.module, node.lineno))
+            found += [(f"{node.module}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
 def imported_apps(path: Path) -> set[tuple[str, int]]:
     """The open137 apps a file imports, each with the line of an import, lazy ones too."""
     found: set[tuple[str, int]] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        names: list[str] = []
-        line = getattr(node, "lineno", 0)
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-            if node.module == "open137":
-                names = [f"open137.{alias.name}" for alias in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "open137" and len(parts) > 1:
-                target = parts[1]
-                found.add((target if (PACKAGE / target).is_dir() else "open137", line))
+    for name, line in imported_names(path):
+        parts = name.split(".")
+        if parts[0] == "open137" and len(parts) > 1:
+            target = parts[1]
+            found.add((target if (PACKAGE / target).is_dir() else "open137", line))
     return found
+
+
+def module_of(path: Path) -> str:
+    """A source file's dotted module name (a package is its `__init__`)."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_graph() -> dict[str, dict[str, list[str]]]:
+    """module -> imported module of ours -> the places ("path:line") that import it."""
+    files = {module_of(path): path for path in source_files()}
+    graph: dict[str, dict[str, list[str]]] = {}
+    for module, path in files.items():
+        targets: dict[str, list[str]] = defaultdict(list)
+        for name, line in imported_names(path):
+            if name in files and name != module:
+                targets[name].append(f"{path.relative_to(PACKAGE.parent)}:{line}")
+        graph[module] = dict(targets)
+    return graph
 
 
 def import_graph() -> dict[str, dict[str, list[str]]]:
@@ -82,7 +106,8 @@ def import_graph() -> dict[str, dict[str, list[str]]]:
 
 
 def cycles(graph: dict[str, dict[str, list[str]]]) -> list[list[str]]:
-    """The groups of apps that import each other round a loop (strongly connected)."""
+    """The groups of apps (or modules) that import each other round a loop (strongly
+    connected)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []

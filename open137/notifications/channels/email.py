@@ -5,7 +5,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from open137.notifications.channels import Delivered, DeliveryError
+from open137.notifications.delivery import Delivered, DeliveryError
 from open137.notifications.models import Message
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 
 from open137.notifications import botapi
-from open137.notifications.channels import Delivered, DeliveryError
+from open137.notifications.delivery import Delivered, DeliveryError
 from open137.notifications.models import Message
 
 # The platform's limits: a message's text and a photo's caption.

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from open137.core.phones import local_phone
-from open137.notifications.channels import Delivered, DeliveryError
+from open137.notifications.delivery import Delivered, DeliveryError
 from open137.notifications.models import Message
 
 try:

@@ -23,7 +23,7 @@ import urllib.request
 
 from django.conf import settings
 
-from open137.notifications.channels import Delivered, DeliveryError
+from open137.notifications.delivery import Delivered, DeliveryError
 from open137.notifications.models import Message
 
 SIGNATURE_HEADER = "X-Open137-Signature"

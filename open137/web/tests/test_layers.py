@@ -1,4 +1,5 @@
-"""Imports point one way: no app imports a higher layer, no apps import each other."""
+"""Imports point one way: no app imports a higher layer, no apps (nor modules) import
+each other."""
 
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -16,6 +17,10 @@ class TheImportsPointOneWay(SimpleTestCase):
 
     def test_no_apps_import_each_other_round_a_loop(self) -> None:
         self.assertEqual(layers.cycles(layers.import_graph()), [])
+
+    def test_no_modules_import_each_other_round_a_loop(self) -> None:
+        # Also inside one app: a package whose modules import it back is a loop too.
+        self.assertEqual(layers.cycles(layers.module_graph()), [])
 
     def test_no_app_imports_a_higher_layer_nor_another_interface(self) -> None:
         self.assertEqual(layers.wrong_way(layers.import_graph()), [])
@@ -47,6 +52,11 @@ class TheWalkerSeesEveryImport(SimpleTestCase):
         source = ("import open137.cases.models\nfrom open137 import portal\n"
                   "from open137.core.text import normalize_text\nimport django\n")
         self.assertEqual(self.apps_imported_by(source), {"cases", "portal", "core"})
+
+    def test_a_package_and_its_module_importing_each_other_is_a_loop(self) -> None:
+        graph = {"open137.x": {"open137.x.a": ["open137/x/__init__.py:3"]},
+                 "open137.x.a": {"open137.x": ["open137/x/a.py:1"]}, "open137.y": {}}
+        self.assertEqual(layers.cycles(graph), [["open137.x", "open137.x.a"]])
 
     def test_an_import_from_a_higher_layer_is_found(self) -> None:
         graph = {"cases": {"desk": ["open137/cases/x.py:3"]}, "desk": {"cases": []}}
