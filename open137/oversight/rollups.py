@@ -33,6 +33,7 @@ from open137.oversight import figures
 from open137.oversight.facts import (
     PERIOD_COUNTS,
     RESULT_KINDS,
+    add_into,
     annotated,
     city_tz,
     merged,
@@ -212,11 +213,11 @@ def _times(rows: QuerySet[MonthlyCounts], group: Sequence[str]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    merged: dict[tuple[Any, ...], dict[int, int]] = {}
+    # The database summed each group's steps; here they become one histogram per group.
+    times: dict[tuple[Any, ...], dict[int, int]] = {}
     for district, unit, subject, channel, step, count in found:
-        histogram = merged.setdefault((district, unit, subject, channel), {})
-        histogram[int(step)] = histogram.get(int(step), 0) + int(count)
-    return merged
+        add_into(times.setdefault((district, unit, subject, channel), {}), {step: count})
+    return times
 
 
 def _counted_row_by_row(rows: QuerySet[MonthlyCounts], group: Sequence[str]
