@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from open137.cases.models import Channel
+from open137.core.dates import GREGORIAN_YEARS
 from open137.core.numbers import parse_number
 from open137.directory.models import City, District, Kind, Subject
 from open137.imports.replay import ImportedCase
@@ -422,6 +423,12 @@ class Converter:
             raise RowError(f"time:{name}", _(
                 "“%(value)s” in “%(column)s” is not a time in any of the formats %(formats)s.")
                 % {"value": text, "column": self._label(name), "formats": ", ".join(formats)})
+        if value.year not in GREGORIAN_YEARS:  # type: ignore[union-attr]
+            # Year 1 or 9999 reads as a time but means nothing, and no calendar reaches it.
+            raise RowError(f"time:{name}", _(
+                "“%(value)s” in “%(column)s” is a time in a year outside %(first)s–%(last)s.")
+                % {"value": text, "column": self._label(name),
+                   "first": GREGORIAN_YEARS.start, "last": GREGORIAN_YEARS.stop - 1})
         return value  # type: ignore[return-value]
 
     def _number(self, name: str, text: str | None) -> float | None:

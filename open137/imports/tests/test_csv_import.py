@@ -76,6 +76,21 @@ class CsvImportTests(CityTestCase):
         self.assertIn("yesterday", rejects[0]["message"])
         self.assertEqual(rejects[0]["opened"], "yesterday")
 
+    def test_a_time_in_a_year_no_one_means_rejects_its_row_and_nothing_else(self) -> None:
+        far = [["B1", "0001-01-01 00:00", "", "Pothole", "Region 1", "Open", "", "", "", ""],
+               ["B2", "9999-12-31 23:59", "", "Pothole", "Region 1", "Open", "", "", "", ""],
+               ["B3", "2024-03-01 08:00", "9999-12-31 23:59", "Pothole", "Region 1", "Closed",
+                "", "", "", ""],
+               ["B4", "2024-03-01 08:00", "", "Pothole", "Region 1", "Open", "", "", "", ""]]
+        run = self.run_import(samples.write_csv(self.tmp, "requests.csv", far))
+        self.assertEqual((run.imported, run.rejected), (1, 3))
+        rejects = samples.read_rejects(self.rejects)
+        self.assertEqual([(r["id"], r["reason"]) for r in rejects], [
+            ("B1", "time:created_at"), ("B2", "time:created_at"), ("B3", "time:closed_at")])
+        self.assertIn("0001-01-01 00:00", rejects[0]["message"])
+        self.assertIn("1900", rejects[0]["message"])
+        self.assertEqual(set(self.by_id()), {"B4"})
+
     def test_a_gzipped_file_imports_the_same_as_the_plain_one(self) -> None:
         run = self.run_import(samples.write_csv(self.tmp, "requests.csv.gz", self.records))
         self.assertEqual((run.rows, run.imported, run.rejected), (10, samples.GOOD, 4))
