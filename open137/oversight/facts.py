@@ -13,7 +13,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 
 from open137.cases.models import Case
@@ -28,13 +38,15 @@ def city_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-class HoursBetween(Func):
-    """Hours from one timestamp to another, as a float, in either database."""
+class SecondsBetween(Func):
+    """Whole seconds from one timestamp to another (rounded), in either database. Times are
+    summed as whole seconds: a sum of whole numbers is the same whichever way the requests
+    are grouped (counted live or month by month in advance), a sum of fractions is not."""
 
-    output_field = FloatField()
+    output_field = BigIntegerField()
     arity = 2
     # PostgreSQL: end - start is an interval.
-    template = "(EXTRACT(EPOCH FROM (%(expressions)s))::float / 3600.0)"
+    template = "ROUND(EXTRACT(EPOCH FROM (%(expressions)s)))::bigint"
     arg_joiner = " - "
 
     def __init__(self, start: Any, end: Any) -> None:
@@ -42,8 +54,10 @@ class HoursBetween(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         # SQLite keeps timestamps as text; julianday() reads them as fractional days.
-        return self.as_sql(compiler, connection, template="((julianday(%(expressions)s)) * 24.0)",
-                           arg_joiner=") - julianday(", **extra_context)
+        return self.as_sql(
+            compiler, connection,
+            template="CAST(ROUND((julianday(%(expressions)s)) * 86400.0) AS INTEGER)",
+            arg_joiner=") - julianday(", **extra_context)
 
 
 # What the citizen is sent when the request gets its outcome: a result, a refusal, or
@@ -66,11 +80,11 @@ def annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.annotate(
         first_refer_at=F("first_referred_at"),
         # Referral time: registration until the unit that finally acts took it up.
-        referral_hours=HoursBetween(F("created_at"), F("taken_up_at")),
+        referral_seconds=SecondsBetween(F("created_at"), F("taken_up_at")),
         # Waiting in the centre's triage queue before the first referral.
-        triage_hours=HoursBetween(F("created_at"), F("first_referred_at")),
+        triage_seconds=SecondsBetween(F("created_at"), F("first_referred_at")),
         # Lost in wrong units: from the first referral to the referral that stuck.
-        misroute_hours=HoursBetween(F("first_referred_at"), F("referred_at")),
+        misroute_seconds=SecondsBetween(F("first_referred_at"), F("referred_at")),
         reopens=F("reopen_count"),
         misrouted=F("was_misrouted"),
         informed=result_sent(),
@@ -122,8 +136,8 @@ def period_conditions(now: datetime) -> dict[str, Q]:
 PERIOD_COUNTS = ("volume", "referred", "taken_up", "triaged", "first_due", "first_on_time",
                  "result_due", "result_on_time", "finished", "misrouted", "informed", "asked",
                  "answered", "satisfied", "questioned", "recontacted")
-PERIOD_SUMS = ("reopens", "repeat_contacts", "referral_hours_sum", "triage_hours_sum",
-               "misroute_hours_sum", "paused_hours_sum")
+PERIOD_SUMS = ("reopens", "repeat_contacts", "referral_seconds_sum", "triage_seconds_sum",
+               "misroute_seconds_sum", "paused_seconds_sum")
 
 
 def period_aggregates(now: datetime) -> dict[str, Any]:
@@ -133,11 +147,10 @@ def period_aggregates(now: datetime) -> dict[str, Any]:
         name: Count("pk", filter=conditions[name]) for name in PERIOD_COUNTS}
     aggregates["reopens"] = Sum("reopens")
     aggregates["repeat_contacts"] = Sum("contact_count")
-    aggregates["referral_hours_sum"] = Sum("referral_hours")
-    aggregates["triage_hours_sum"] = Sum("triage_hours", filter=conditions["triaged"])
-    aggregates["misroute_hours_sum"] = Sum("misroute_hours", filter=Q(was_misrouted=True))
-    aggregates["paused_hours_sum"] = Sum(F("paused_seconds") / 3600.0,
-                                         output_field=FloatField())
+    aggregates["referral_seconds_sum"] = Sum("referral_seconds")
+    aggregates["triage_seconds_sum"] = Sum("triage_seconds", filter=conditions["triaged"])
+    aggregates["misroute_seconds_sum"] = Sum("misroute_seconds", filter=Q(was_misrouted=True))
+    aggregates["paused_seconds_sum"] = Sum("paused_seconds")
     return aggregates
 
 

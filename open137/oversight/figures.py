@@ -161,8 +161,9 @@ class Counts:
     referral_hours_mean: float | None = None
     referral_hours_median: float | None = None
     triaged: int = 0
-    triage_hours_sum: float = 0.0
-    misroute_hours_sum: float = 0.0
+    # Times in whole seconds, summed exactly (the means are shown in hours).
+    triage_seconds_sum: int = 0
+    misroute_seconds_sum: int = 0
     first_due: int = 0
     first_on_time: int = 0
     result_due: int = 0
@@ -175,7 +176,7 @@ class Counts:
     answered: int = 0
     satisfied: int = 0
     questioned: int = 0
-    paused_hours_sum: float = 0.0
+    paused_seconds_sum: int = 0
     recontacted: int = 0
     repeat_contacts: int = 0
     # Snapshot counts (now, whatever the period).
@@ -199,24 +200,21 @@ class Counts:
             if name in row:
                 value = row[name]
                 setattr(counts, name, None if value is None else int(value))  # type: ignore[call-overload]
-        for name in _HOURS_FIELDS:
-            if name in row:
-                setattr(counts, name, float(row[name] or 0))  # type: ignore[arg-type]
         return counts
 
     @property
     def triage_hours_mean(self) -> float | None:
-        value = share(self.triage_hours_sum, self.triaged)
+        value = share(self.triage_seconds_sum / 3600, self.triaged)
         return None if value is None else round(value, 2)
 
     @property
     def misroute_hours_mean(self) -> float | None:
-        value = share(self.misroute_hours_sum, self.misrouted)
+        value = share(self.misroute_seconds_sum / 3600, self.misrouted)
         return None if value is None else round(value, 2)
 
     @property
     def paused_hours_mean(self) -> float | None:
-        value = share(self.paused_hours_sum, self.questioned)
+        value = share(self.paused_seconds_sum / 3600, self.questioned)
         return None if value is None else round(value, 2)
 
     # The figures, as shares from 0 to 1 (None: nothing to measure).
@@ -259,12 +257,9 @@ class Counts:
 
 
 
-# The plain counts a summed row fills (the backlog and the referral times are read apart),
-# and the sums of hours.
-_HOURS_FIELDS = ("triage_hours_sum", "misroute_hours_sum", "paused_hours_sum")
+# The plain counts a summed row fills (the backlog and the referral times are read apart).
 _ROW_FIELDS = tuple(f.name for f in fields(Counts)
-                    if f.name != "backlog" and not f.name.startswith("referral")
-                    and f.name not in _HOURS_FIELDS)
+                    if f.name != "backlog" and not f.name.startswith("referral"))
 
 # The parts of the composite index: (weight name, how to read it from Counts, higher = better).
 INDEX_PARTS: tuple[tuple[str, Promise], ...] = (

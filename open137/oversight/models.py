@@ -173,11 +173,13 @@ class MonthlyCounts(models.Model):
     recontacted = models.IntegerField(default=0)
     reopens = models.IntegerField(default=0)
     repeat_contacts = models.IntegerField(default=0)
-    # Hours from registration until the unit that finally acts took the request up.
-    referral_hours_sum = models.FloatField(default=0)
-    triage_hours_sum = models.FloatField(default=0)
-    misroute_hours_sum = models.FloatField(default=0)
-    paused_hours_sum = models.FloatField(default=0)
+    # Whole seconds (summed exactly, whatever the grouping): from registration until the
+    # unit that finally acts took the request up, in triage, lost in wrong units, waiting
+    # for the citizen.
+    referral_seconds_sum = models.BigIntegerField(default=0)
+    triage_seconds_sum = models.BigIntegerField(default=0)
+    misroute_seconds_sum = models.BigIntegerField(default=0)
+    paused_seconds_sum = models.BigIntegerField(default=0)
     # {referral time (as above), in steps of ten seconds: requests}.
     referral_times = models.JSONField(default=dict)
 

@@ -284,7 +284,7 @@ def per_key(grains: Grains, key: Callable[[Mapping[str, Any]], Any]) -> dict[Any
             continue
         counts = Counts.from_row(total)
         if total.get("taken_up"):
-            counts.referral_hours_mean = _round(total.get("referral_hours_sum", 0)
+            counts.referral_hours_mean = _round((total.get("referral_seconds_sum") or 0) / 3600
                                                 / total["taken_up"])
         histograms = [grains.times[grain] for grain in group if grain in grains.times]
         if histograms:

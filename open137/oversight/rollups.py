@@ -50,7 +50,8 @@ OVERLAP = timedelta(minutes=30)
 GRAIN_IDS = ("district_id", "unit_id", "subject_id", "channel")
 # Stored as whole numbers, and as hours (sums of fractions).
 COUNTED = (*PERIOD_COUNTS, "reopens", "repeat_contacts")
-HOURS = ("referral_hours_sum", "triage_hours_sum", "misroute_hours_sum", "paused_hours_sum")
+SECONDS = ("referral_seconds_sum", "triage_seconds_sum", "misroute_seconds_sum",
+           "paused_seconds_sum")
 
 
 def sealed(cutoff: datetime) -> Q:
@@ -111,18 +112,19 @@ def outside(months: Iterable[Month]) -> Q:
 
 
 # Referral times are counted in steps of ten seconds.
-STEPS_PER_HOUR = 360
+SECONDS_PER_STEP = 10
+STEPS_PER_HOUR = 3600 // SECONDS_PER_STEP
 
 
-def steps(hours: Any) -> Round:
-    """Hours as whole steps of ten seconds (rounded), in either database."""
-    return Round(hours * float(STEPS_PER_HOUR), output_field=FloatField())
+def steps(seconds: Any) -> Round:
+    """Seconds as whole steps of ten seconds (rounded), in either database."""
+    return Round(seconds / float(SECONDS_PER_STEP), output_field=FloatField())
 
 
 def step_rows(cases: QuerySet[Case], aggregates: Mapping[str, Any],
                 group: Sequence[str]) -> list[dict[str, Any]]:
     """Counts per group and referral time (`step`; None: not referred)."""
-    rows = (cases.order_by().annotate(step=steps(F("referral_hours")))
+    rows = (cases.order_by().annotate(step=steps(F("referral_seconds")))
             .values(*group, "step").annotate(**aggregates))
     return [dict(row) for row in rows]
 
@@ -159,7 +161,7 @@ def count_month(month: Month, cutoff: datetime) -> list[MonthlyCounts]:
         result.append(MonthlyCounts(
             month=str(month), cutoff=cutoff, **{name: total[name] for name in GRAIN_IDS},
             **{name: int(total.get(name) or 0) for name in COUNTED},
-            **{name: float(total.get(name) or 0) for name in HOURS},
+            **{name: int(total.get(name) or 0) for name in SECONDS},
             referral_times={str(k): v for k, v in sorted(times.items())}))
     return result
 
@@ -180,7 +182,7 @@ def counted_rows(rows: QuerySet[MonthlyCounts], group: Sequence[str]
         pinned = rows.filter(reduce(or_, (Q(month=str(m), cutoff=c) for m, c in cutoffs.items()),
                                     Q(month="")))
         summed = [dict(row) for row in pinned.order_by().values(*group).annotate(
-            **{name: Sum(name) for name in (*COUNTED, *HOURS)})]
+            **{name: Sum(name) for name in (*COUNTED, *SECONDS)})]
         times = _times(pinned, group)
         if _cutoffs(months) == cutoffs:
             return [(row, times.get(tuple(row[g] for g in group), {})) for row in summed], \
@@ -224,7 +226,7 @@ def _counted_row_by_row(rows: QuerySet[MonthlyCounts], group: Sequence[str]
                         ) -> tuple[list[tuple[dict[str, Any], dict[int, int]]],
                                    dict[Month, datetime]]:
     """Each stored row with the cutoff it was counted at: one query, consistent by itself."""
-    fields = [*COUNTED, *HOURS, "referral_times"]
+    fields = [*COUNTED, *SECONDS, "referral_times"]
     result, cutoffs = [], {}
     for row in rows.order_by().values(*group, "month", "cutoff", *fields):
         cutoffs[row.pop("month")] = row.pop("cutoff")

@@ -60,9 +60,9 @@ class FigureArithmeticTests(TestCase):
 
     def test_grain_rows_roll_up_into_counts_per_key(self) -> None:
         period = [{"district__code": "d1", "unit__code": "u", "subject__code": "s",
-                   "channel": "phone", "volume": 2, "taken_up": 2, "referral_hours_sum": 3.0},
+                   "channel": "phone", "volume": 2, "taken_up": 2, "referral_seconds_sum": 10800},
                   {"district__code": "d1", "unit__code": "u", "subject__code": "s",
-                   "channel": "web", "volume": 1, "taken_up": 1, "referral_hours_sum": 0.0}]
+                   "channel": "web", "volume": 1, "taken_up": 1, "referral_seconds_sum": 0}]
         snapshot = [{"district__code": "d1", "unit__code": "u", "subject__code": "s",
                      "channel": "web", "open": 1, "age_30d+": 1}]
         counts = rolled_up(period, snapshot, [], lambda row: row["district__code"])["d1"]
@@ -77,10 +77,10 @@ class FigureArithmeticTests(TestCase):
 
         # Two rows of one grain (counted in advance and live), a missing sum (None), a row
         # without some field, and referral times in steps of ten seconds (360 an hour).
-        period = [row("d1", "web", volume=2, taken_up=2, referral_hours_sum=3.0),
-                  row("d1", "web", volume=1, taken_up=1, referral_hours_sum=None),
+        period = [row("d1", "web", volume=2, taken_up=2, referral_seconds_sum=10800),
+                  row("d1", "web", volume=1, taken_up=1, referral_seconds_sum=None),
                   row("d2", "web", volume=4),
-                  row("d2", "phone", volume=1, taken_up=1, referral_hours_sum=2.0)]
+                  row("d2", "phone", volume=1, taken_up=1, referral_seconds_sum=7200)]
         snapshot = [row("d1", "web", open=2, overdue=1), row("d2", "sms", open=1)]
         audits = [row("d1", "web", audited=1, audit_yes=3)]
         times = [(period[0], {0: 1, 720: 1}), (period[1], {360: 1}), (period[3], {720: 1})]
