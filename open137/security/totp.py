@@ -12,6 +12,8 @@ import struct
 import time
 from urllib.parse import quote, urlencode
 
+import segno
+
 from open137.core.numbers import digits_in
 
 STEP = 30
@@ -60,3 +62,11 @@ def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
     label = quote(f"{issuer}:{account}")
     return f"otpauth://totp/{label}?" + urlencode(
         {"secret": secret, "issuer": issuer, "digits": DIGITS, "period": STEP})
+
+
+def qr_svg(uri: str, *, title: str) -> str:
+    """The address as a QR code an authenticator app scans: an inline <svg> (dark modules
+    on a white quiet zone, so that it scans on a dark page too) named by `title`."""
+    code = segno.make(uri, error="m")
+    return code.svg_inline(scale=5, border=4, dark="#000", light="#fff", title=title,
+                           svgclass="totp-qr", lineclass=None, omitsize=False)

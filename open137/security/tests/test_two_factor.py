@@ -1,3 +1,4 @@
+import re
 import time
 
 from django.conf import settings
@@ -89,6 +90,20 @@ class TwoFactorSignInTests(TestCase):
         # Other staff are not asked.
         self.client.force_login(self.alice)
         self.assertEqual(self.client.get("/desk/triage/").status_code, 200)
+
+    def test_the_key_is_shown_as_a_qr_code_of_its_address_untouched_by_persian_digits(self) -> None:
+        self.client.force_login(self.alice)
+        page = self.client.get("/accounts/two-factor/", headers={"Accept-Language": "fa"})
+        html = page.content.decode()
+        self.assertIn('lang="fa"', html)
+        shown = re.search(r'<svg[^>]*class="totp-qr".*?</svg>', html, re.S)
+        assert shown is not None, "no QR code on the page"
+        drawn = re.findall(r' d="([^"]+)"', shown.group(0))
+        expected = re.findall(r' d="([^"]+)"', totp.qr_svg(page.context["uri"], title=""))
+        # The modules of the page's code are those of the key's own address, in Latin digits.
+        self.assertEqual(len(drawn), 2)
+        self.assertEqual(drawn, expected)
+        self.assertIn(page.context["secret"], page.context["uri"])
 
     def test_second_factor_pages_need_a_signed_in_user(self) -> None:
         response = self.client.get("/accounts/two-factor/verify/")
