@@ -10,11 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils.functional import Promise
 
 from open137.audit.actions import Trail
 from open137.audit.values import snapshot
 from open137.directory.citypack import CityPack, read_pack
 from open137.directory.models import City, District, Kind, Staff, Subject, SubjectGroup, Unit
+
+StrOrPromise = str | Promise
 
 
 @dataclass
@@ -22,14 +25,15 @@ class LoadReport:
     """What load_city changed, per model name: created, updated, deactivated, unchanged."""
 
     counts: dict[str, Counter[str]] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
+    # The models' names, in whatever language the report is read in.
+    labels: dict[str, StrOrPromise] = field(default_factory=dict)
     # Subjects whose first-action target is longer than their result target: their
     # first-action deadline is capped at the result deadline (deadlines.calendar).
     capped: list[str] = field(default_factory=list)
 
     def add(self, model: type[models.Model], outcome: str) -> None:
         name = model._meta.model_name or model.__name__
-        self.labels[name] = str(model._meta.verbose_name_plural)
+        self.labels[name] = model._meta.verbose_name_plural or name
         self.counts.setdefault(name, Counter())[outcome] += 1
 
     @property

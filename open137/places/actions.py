@@ -70,7 +70,7 @@ def load_pack_places(pack_path: Path, report: Any) -> None:
             for outcome in ("created", "updated", "deleted", "unchanged"):
                 if result.outcomes[outcome]:
                     counts[outcome] += result.outcomes[outcome]
-            report.labels["place"] = str(Place._meta.verbose_name_plural)
+            report.labels["place"] = Place._meta.verbose_name_plural
             break
     else:
         refresh_districts()

@@ -1,3 +1,4 @@
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -6,6 +7,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
+from django.utils import translation
 
 from open137.directory.actions import default_pack_path, load_city
 from open137.directory.citypack import PackError, read_pack
@@ -42,9 +44,16 @@ class LoadDefaultPackTests(TestCase):
                                                     type="department").exists())
         self.assertEqual(Unit.objects.filter(is_triage=True).count(), 1)
 
-    def test_command_loads_the_default_pack(self) -> None:
-        call_command("load_city", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    def test_command_loads_the_default_pack_and_says_so_in_one_language(self) -> None:
+        out = io.StringIO()
+        with translation.override("fa"):
+            call_command("load_city", stdout=out)
         self.assertGreater(Subject.objects.count(), 0)
+        text = out.getvalue()
+        self.assertRegex(text, r"subjects: created \d+")
+        self.assertIn("City pack loaded.", text)
+        # Not «موضوعات: created 45»: the summary does not mix the two languages.
+        self.assertNotRegex(text, "[\u0600-\u06FF]")
 
 
 class SecondCityTests(TestCase):

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from open137.audit.commands import AuditedCommand
 from open137.deadlines.actions import seed_calendar
-from open137.directory.actions import default_pack_path, load_city
+from open137.directory.actions import LoadReport, default_pack_path, load_city
 from open137.directory.citypack import PackError, read_pack
 
 
@@ -38,6 +38,12 @@ class Command(AuditedCommand):
                     except PackError as again:
                         lines.append(str(again))
             raise CommandError("\n".join(lines or [str(e)])) from e
+        # Like load_places and Django's own commands, the summary is in English throughout
+        # (the models' names too); a broken pack is explained in both languages above.
+        with translation.override("en"):
+            self.summarise(report, added)
+
+    def summarise(self, report: LoadReport, added: int) -> None:
         for name, counts in sorted(report.counts.items()):
             summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             self.stdout.write(f"{report.labels[name]}: {summary}")
