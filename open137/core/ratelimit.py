@@ -5,6 +5,7 @@ where every process sees them: in Redis when the deployment has it (REDIS_URL), 
 the database, one upsert statement per limited request.
 """
 
+import ipaddress
 import re
 import time
 
@@ -80,13 +81,29 @@ def _hit_in_cache(name: str, period: int) -> int:
         return 1
 
 
+# Where no address is known (a sign-in made by code, a request from a local socket): one
+# shared address, so that counters and the sign-in records still take it.
+NO_ADDRESS = "0.0.0.0"  # noqa: S104  (a value stored, not an address listened on)
+
+
 def client_address(request: HttpRequest) -> str:
-    """The caller's address; behind a trusted proxy, the one the proxy saw."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The caller's address, always an IP address; behind a trusted proxy, the one the
+    proxy saw. The sign-in records keep it in an address column, which PostgreSQL refuses
+    anything else for ("unknown", as some proxies write, or nothing at all)."""
+    remote = request.META.get("REMOTE_ADDR", "")
     allowed = settings.FORWARDED_ALLOW_IPS
     trusted = {ip.strip() for ip in (allowed.split(",") if isinstance(allowed, str) else allowed)}
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if forwarded and ("*" in trusted or remote in trusted):
         # The last hop is the one our proxy appended; earlier ones the client can forge.
-        return forwarded.split(",")[-1].strip() or remote
-    return remote
+        return (_address(forwarded.split(",")[-1]) or _address(remote)
+                or NO_ADDRESS)
+    return _address(remote) or NO_ADDRESS
+
+
+def _address(text: str) -> str:
+    """`text` as an IP address in its usual form, or "" when it is not one."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return ""

@@ -5,7 +5,7 @@ from django.test.client import RequestFactory
 
 from open137.api.inputs import parse_date, parse_moment
 from open137.core.errors import InvalidInput
-from open137.core.ratelimit import client_address
+from open137.core.ratelimit import NO_ADDRESS, client_address
 
 TEHRAN = timedelta(hours=3, minutes=30)
 
@@ -54,3 +54,16 @@ class ClientAddressTests(SimpleTestCase):
             self.assertEqual(client_address(proxied), "198.51.100.9")
         with override_settings(FORWARDED_ALLOW_IPS=["127.0.0.1"]):
             self.assertEqual(client_address(proxied), "10.0.0.2")
+
+    def test_the_address_is_always_an_ip_address_a_database_column_takes(self) -> None:
+        factory = RequestFactory()
+        # Some proxies write "unknown"; a sign-in made by code has no address at all.
+        odd = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="unknown")
+        with override_settings(FORWARDED_ALLOW_IPS=["10.0.0.2"]):
+            self.assertEqual(client_address(odd), "10.0.0.2")
+        bare = factory.get("/")
+        bare.META.pop("REMOTE_ADDR")
+        self.assertEqual(client_address(bare), NO_ADDRESS)
+        spaced = factory.get("/", REMOTE_ADDR=" 2001:DB8::1 ")
+        self.assertEqual(client_address(spaced), "2001:db8::1")
+
