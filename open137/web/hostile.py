@@ -2,8 +2,9 @@
 own error format.
 
 A NUL byte or a lone surrogate (half of a UTF-16 pair, which JSON can escape) cannot be
-stored by PostgreSQL or encoded as UTF-8; found in the path, the query string or a form or
-JSON body, the request is answered 400 before any view (or secret check) reads it. A body
+stored by PostgreSQL or encoded as UTF-8; found in the path, the query string, a header
+(NUL) or a form or JSON body, the request is answered 400 before any view (or secret
+check) reads it. A body
 over DATA_UPLOAD_MAX_MEMORY_SIZE is 413, one with more than DATA_UPLOAD_MAX_NUMBER_FIELDS
 fields (or FILES) is 400: Django raises these lazily, wherever the body is first read, and
 some readers (DRF's parsers) turn them into server errors.
@@ -70,6 +71,11 @@ def problem(request: HttpRequest) -> tuple[int, str] | None:
     cannot_store = _("The request contains a character that cannot be stored (a NUL byte or "
                      "a broken character). Remove it and send the request again.")
     if unstorable(request.path_info) or _query_unstorable(request.GET):
+        return 400, cannot_store
+    # HTTP forbids NUL in a header (RFC 9110, 5.5), and some are stored (the sign-in
+    # records keep the browser's name and what it accepts).
+    if any("\x00" in value for name, value in request.META.items()
+           if name.startswith("HTTP_") and isinstance(value, str)):
         return 400, cannot_store
     if request.method not in _WITH_BODY:
         return None
